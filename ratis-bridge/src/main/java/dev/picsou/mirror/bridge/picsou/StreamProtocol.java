@@ -1,0 +1,26 @@
+package dev.picsou.mirror.bridge.picsou;
+
+/**
+ * A cross-site streaming protocol: Picsou itself or a baseline measured against it. Creates the endpoints of one
+ * link; all endpoints of a link share the same {@link PicsouParams}.
+ */
+public interface StreamProtocol {
+
+    /** Short lower-case name used on the command line: {@code picsou}, {@code ata}, {@code ll}, ... */
+    String name();
+
+    /**
+     * Whether the protocol guarantees C3B (eventual delivery and integrity) under crashes within {@code u}, loss,
+     * reordering and healing partitions. One-shot does not; it is an upper bound of the network stack.
+     */
+    boolean claimsC3B();
+
+    /**
+     * A sender endpoint for replica {@code index} of the sending site that restarts after a crash (or starts fresh
+     * with {@code recoveredQuackedSeq = 0}): every entry {@code <= recoveredQuackedSeq} was QUACKed before.
+     */
+    StreamSender newSender(int index, PicsouParams params, long recoveredQuackedSeq);
+
+    /** A receiver endpoint for replica {@code index} of the receiving site. */
+    StreamReceiver newReceiver(int index, PicsouParams params);
+}
