@@ -12,6 +12,8 @@ import java.util.List;
  *
  * @param linkId                   identifies the link in every frame
  * @param epoch                    the link's epoch; frames of older epochs are refused with FENCED
+ * @param forkSeq                  the last {@code seq} of the previous epoch's primary that this epoch's stream
+ *                                 continues from (0 at the first epoch); named in FENCED refusals
  * @param senders                  replicas of the sending site ({@code n_s})
  * @param receivers                replicas of the receiving site ({@code n_r})
  * @param senderU                  failures of any kind the sending site tolerates ({@code u_s})
@@ -41,6 +43,7 @@ import java.util.List;
 public record PicsouParams(
         int linkId,
         long epoch,
+        long forkSeq,
         int senders,
         int receivers,
         int senderU,
@@ -74,6 +77,7 @@ public record PicsouParams(
         require(receivers >= 1, "receivers must be >= 1, was " + receivers);
         require(senders <= Short.MAX_VALUE && receivers <= Short.MAX_VALUE, "at most 32767 replicas per site");
         require(epoch >= 0, "epoch must be >= 0, was " + epoch);
+        require(forkSeq >= 0, "forkSeq must be >= 0, was " + forkSeq);
         checkStakes("senderStakes", senderStakes, senders);
         checkStakes("receiverStakes", receiverStakes, receivers);
         checkFaults("sending", senderU, senderR, totalStake(senderStakes, senders));
@@ -144,6 +148,7 @@ public record PicsouParams(
         Builder b = new Builder(senders, receivers);
         b.linkId = linkId;
         b.epoch = epoch;
+        b.forkSeq = forkSeq;
         b.senderU = senderU;
         b.senderR = senderR;
         b.receiverU = receiverU;
@@ -213,6 +218,7 @@ public record PicsouParams(
         private final int receivers;
         private int linkId = 1;
         private long epoch = 1;
+        private long forkSeq;
         private int senderU;
         private int senderR;
         private int receiverU;
@@ -246,6 +252,8 @@ public record PicsouParams(
 
         public Builder linkId(int v) { linkId = v; return this; }
         public Builder epoch(long v) { epoch = v; return this; }
+        /** Default 0: the first epoch has no fork point. */
+        public Builder forkSeq(long v) { forkSeq = v; return this; }
         /** Fault bounds of the sending site; default CFT {@code u = (n-1)/2, r = 0}. */
         public Builder senderFaults(int u, int r) { senderU = u; senderR = r; return this; }
         /** Fault bounds of the receiving site; default CFT {@code u = (n-1)/2, r = 0}. */
@@ -284,7 +292,7 @@ public record PicsouParams(
 
         public PicsouParams build() {
             int quantum = scheduleQuantum > 0 ? scheduleQuantum : 64 * Math.max(senders, receivers);
-            return new PicsouParams(linkId, epoch, senders, receivers, senderU, senderR, receiverU, receiverR,
+            return new PicsouParams(linkId, epoch, forkSeq, senders, receivers, senderU, senderR, receiverU, receiverR,
                     senderStakes, receiverStakes, quantum, windowEntries, windowBytes, batchMaxBytes,
                     batchDelayNanos, phiBits, ackIntervalNanos, ackEveryEntries, ackFanout, reorderGraceNanos,
                     initialRetransmitTimeoutNanos, minRetransmitTimeoutNanos, maxRetransmitTimeoutNanos,

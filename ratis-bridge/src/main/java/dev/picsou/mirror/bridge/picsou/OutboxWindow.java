@@ -1,0 +1,153 @@
+package dev.picsou.mirror.bridge.picsou;
+
+import dev.picsou.mirror.bridge.model.Entry;
+
+/**
+ * The sender's in-memory view of its un-QUACKed entries, {@code (floor, top]}, with per-entry retransmission state.
+ * Every sending replica keeps every un-QUACKed entry, not only its own share, since any replica may be chosen to
+ * resend. A ring of parallel arrays indexed by {@code seq & mask}; grows by doubling. Not thread-safe.
+ */
+final class OutboxWindow {
+    /** No time recorded. */
+    static final long NEVER = Long.MIN_VALUE;
+
+    private Entry[] entries;
+    private long[] dueAt;
+    private long[] firstSentAt;
+    private long[] cumulativeBytes;
+    private int[] attempt;
+    private int mask;
+    private long floor;
+    private long top;
+    private long floorCumulativeBytes;
+
+    OutboxWindow(long floor) {
+        this.floor = floor;
+        this.top = floor;
+        allocate(1024);
+    }
+
+    /** Appends the next entry ({@code seq == top + 1}); entries at or below the floor are ignored. */
+    void append(Entry entry) {
+        long seq = entry.seq();
+        if (seq <= floor) {
+            top = Math.max(top, seq);
+            return;
+        }
+        if (seq != top + 1) {
+            throw new IllegalStateException("entries must arrive in seq order without gaps: expected "
+                    + (top + 1) + ", got " + seq);
+        }
+        if (seq - floor > entries.length) {
+            grow();
+        }
+        int i = index(seq);
+        long previous = seq - 1 > floor ? cumulativeBytes[index(seq - 1)] : floorCumulativeBytes;
+        entries[i] = entry;
+        dueAt[i] = NEVER;
+        firstSentAt[i] = NEVER;
+        attempt[i] = 0;
+        cumulativeBytes[i] = previous + entry.payloadLength();
+        top = seq;
+    }
+
+    /** Forgets every entry {@code <= seq}. */
+    void dropThrough(long seq) {
+        if (seq <= floor) {
+            return;
+        }
+        long newFloor = Math.min(seq, top);
+        if (newFloor > floor) {
+            floorCumulativeBytes = cumulativeBytes[index(newFloor)];
+            for (long s = floor + 1; s <= newFloor; s++) {
+                entries[index(s)] = null;
+            }
+        }
+        floor = seq;
+        if (top < floor) {
+            top = floor;
+        }
+    }
+
+    boolean contains(long seq) {
+        return seq > floor && seq <= top;
+    }
+
+    long floor() {
+        return floor;
+    }
+
+    long top() {
+        return top;
+    }
+
+    Entry entry(long seq) {
+        return entries[index(seq)];
+    }
+
+    /** Payload bytes of the entries in {@code (floor, seq]}. */
+    long bytesThrough(long seq) {
+        return cumulativeBytes[index(seq)] - floorCumulativeBytes;
+    }
+
+    int attempt(long seq) {
+        return attempt[index(seq)];
+    }
+
+    /** When the current attempt of {@code seq} was made (or due), or {@link #NEVER} before it entered the window. */
+    long dueAt(long seq) {
+        return dueAt[index(seq)];
+    }
+
+    void markDue(long seq, long nowNanos) {
+        dueAt[index(seq)] = nowNanos;
+    }
+
+    /** Moves {@code seq} to its next attempt, made at {@code nowNanos}; returns the new attempt number. */
+    int nextAttempt(long seq, long nowNanos) {
+        int i = index(seq);
+        dueAt[i] = nowNanos;
+        return ++attempt[i];
+    }
+
+    /** When this replica sent attempt 0 of {@code seq} itself, or {@link #NEVER}. */
+    long firstSentAt(long seq) {
+        return firstSentAt[index(seq)];
+    }
+
+    void markFirstSent(long seq, long nowNanos) {
+        firstSentAt[index(seq)] = nowNanos;
+    }
+
+    private int index(long seq) {
+        return (int) (seq & mask);
+    }
+
+    private void allocate(int capacity) {
+        entries = new Entry[capacity];
+        dueAt = new long[capacity];
+        firstSentAt = new long[capacity];
+        cumulativeBytes = new long[capacity];
+        attempt = new int[capacity];
+        mask = capacity - 1;
+    }
+
+    private void grow() {
+        Entry[] oldEntries = entries;
+        long[] oldDue = dueAt;
+        long[] oldFirst = firstSentAt;
+        long[] oldCum = cumulativeBytes;
+        int[] oldAttempt = attempt;
+        int oldMask = mask;
+        allocate(entries.length * 2);
+        for (long s = floor + 1; s <= top; s++) {
+            int from = (int) (s & oldMask);
+            int to = index(s);
+            entries[to] = oldEntries[from];
+            dueAt[to] = oldDue[from];
+            firstSentAt[to] = oldFirst[from];
+            cumulativeBytes[to] = oldCum[from];
+            attempt[to] = oldAttempt[from];
+        }
+    }
+}

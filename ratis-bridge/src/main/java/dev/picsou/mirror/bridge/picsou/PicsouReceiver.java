@@ -1,0 +1,190 @@
+package dev.picsou.mirror.bridge.picsou;
+
+import dev.picsou.mirror.bridge.model.AckFrame;
+import dev.picsou.mirror.bridge.model.DataFrame;
+import dev.picsou.mirror.bridge.model.Entry;
+import dev.picsou.mirror.bridge.model.FencedFrame;
+import dev.picsou.mirror.bridge.model.ForkPoint;
+import dev.picsou.mirror.bridge.model.Frame;
+import dev.picsou.mirror.bridge.model.Mac;
+import dev.picsou.mirror.bridge.model.SentEntry;
+import dev.picsou.mirror.bridge.wire.FrameAuthenticator;
+
+/**
+ * The Picsou receiving endpoint of one replica (PICSOU.md). It checks frames (link, epoch, authenticator, entry
+ * checksums), hands each entry it does not hold yet to its site, and acknowledges cumulatively with the
+ * {@code received} and {@code durable} prefixes and the φ-list, rotating over the sending replicas. It refuses
+ * frames of an older epoch with FENCED and the fork point, and skips past entries that {@code r_s + 1} sender stake
+ * claims QUACKed (the garbage-collection stall fix).
+ *
+ * <p>Acks go out every {@code ackIntervalNanos} to the next {@code ackFanout} senders that have not yet heard the
+ * current state, immediately when the durable prefix moved by {@code ackEveryEntries}, and keep repeating while a
+ * hole is open (duplicate acks, so senders can confirm the loss). Single-threaded and deterministic.
+ */
+public final class PicsouReceiver implements StreamReceiver {
+    private final PicsouParams params;
+    private final int self;
+    private final Quorums quorums;
+    private final FrameAuthenticator authenticator;
+    private final HeldSet held = new HeldSet();
+    private final QuackTracker claims;
+    private final long[] ackedReceived;
+    private final long[] ackedDurable;
+    private long durable;
+    private long durableAtLastAck;
+    private long lastAckRoundAt = Long.MIN_VALUE / 2;
+    private int rotation;
+
+    public PicsouReceiver(int index, PicsouParams params) {
+        if (index < 0 || index >= params.receivers()) {
+            throw new IllegalArgumentException("receiver index " + index + " out of range [0, "
+                    + params.receivers() + ")");
+        }
+        this.params = params;
+        this.self = index;
+        this.quorums = Quorums.of(params);
+        this.authenticator = params.authenticated()
+                ? FrameAuthenticator.fromSecret(params.linkSecret()) : FrameAuthenticator.none();
+        int[] stakes = new int[params.senders()];
+        for (int i = 0; i < stakes.length; i++) {
+            stakes[i] = params.senderStake(i);
+        }
+        this.claims = new QuackTracker(stakes, quorums.claimStake(), 0);
+        this.ackedReceived = new long[params.senders()];
+        this.ackedDurable = new long[params.senders()];
+        this.rotation = index % params.senders();
+    }
+
+    @Override
+    public long onFrame(Frame frame, long nowNanos, ActionSink out) {
+        String problem = check(frame);
+        if (problem != null) {
+            out.refused(frame.from(), problem);
+        } else if (frame.epoch() < params.epoch()) {
+            FencedFrame refusal = new FencedFrame(params.linkId(), params.epoch(), self, frame.from(),
+                    new ForkPoint(params.epoch(), params.forkSeq()), Mac.NONE);
+            out.send(frame.from(), authenticator.sign(refusal));
+        } else {
+            accept((DataFrame) frame, out);
+        }
+        return maybeAck(nowNanos, out);
+    }
+
+    @Override
+    public long onSiteCommitted(long seq, long nowNanos, ActionSink out) {
+        held.add(seq);
+        return maybeAck(nowNanos, out);
+    }
+
+    @Override
+    public long onDurable(long durableSeq, long nowNanos, ActionSink out) {
+        if (durableSeq > durable) {
+            durable = durableSeq;
+            held.addThrough(durableSeq);
+        }
+        return maybeAck(nowNanos, out);
+    }
+
+    @Override
+    public long onTick(long nowNanos, ActionSink out) {
+        return maybeAck(nowNanos, out);
+    }
+
+    @Override
+    public long receivedSeq() {
+        return held.received();
+    }
+
+    @Override
+    public long durableSeq() {
+        return durable;
+    }
+
+    private String check(Frame frame) {
+        if (frame.linkId() != params.linkId()) {
+            return "frame for link " + frame.linkId() + ", this is link " + params.linkId();
+        }
+        if (!frame.fromSendingSite()) {
+            return frame.getClass().getSimpleName() + " sent to a receiving replica";
+        }
+        if (frame.from() < 0 || frame.from() >= params.senders() || frame.to() != self) {
+            return "frame from sender " + frame.from() + " to receiver " + frame.to() + " does not fit this link ("
+                    + params.senders() + " senders, this is receiver " + self + ")";
+        }
+        if (!authenticator.verify(frame)) {
+            return "authenticator does not verify for pair (" + frame.from() + ", " + self + ")";
+        }
+        if (frame.epoch() > params.epoch()) {
+            return "frame of epoch " + frame.epoch() + " is newer than this replica's epoch " + params.epoch();
+        }
+        return null;
+    }
+
+    private void accept(DataFrame frame, ActionSink out) {
+        long claimed = claims.onAck(frame.from(), frame.quackedSeq());
+        if (claimed > held.received()) {
+            held.addThrough(claimed);
+        }
+        for (SentEntry sent : frame.entries()) {
+            Entry entry = sent.entry();
+            if (!entry.checksumValid()) {
+                out.refused(frame.from(), "entry seq " + entry.seq() + ": payload does not match its CRC32C");
+            } else if (entry.epoch() > frame.epoch()) {
+                out.refused(frame.from(), "entry seq " + entry.seq() + " of epoch " + entry.epoch()
+                        + " in a frame of epoch " + frame.epoch());
+            } else if (held.add(entry.seq())) {
+                out.deliver(entry);
+            }
+        }
+    }
+
+    /** Sends the acks that are due; returns when the next round is due, or {@link Long#MAX_VALUE}. */
+    private long maybeAck(long nowNanos, ActionSink out) {
+        boolean hole = held.highest() > held.received();
+        boolean urgent = durable - durableAtLastAck >= params.ackEveryEntries();
+        if (!hole && !anyStale()) {
+            return Long.MAX_VALUE;
+        }
+        long due = lastAckRoundAt + params.ackIntervalNanos();
+        if (!urgent && nowNanos < due) {
+            return due;
+        }
+        ackRound(hole, nowNanos, out);
+        return hole || anyStale() ? nowNanos + params.ackIntervalNanos() : Long.MAX_VALUE;
+    }
+
+    private void ackRound(boolean hole, long nowNanos, ActionSink out) {
+        lastAckRoundAt = nowNanos;
+        durableAtLastAck = durable;
+        AckFrame ack = null;
+        int sent = 0;
+        int n = params.senders();
+        for (int k = 0; k < n && sent < params.ackFanout(); k++) {
+            int sender = (rotation + k) % n;
+            boolean stale = ackedReceived[sender] != held.received() || ackedDurable[sender] != durable;
+            if (!stale && !hole) {
+                continue;
+            }
+            if (ack == null) {
+                ack = new AckFrame(params.linkId(), params.epoch(), self, sender, held.received(), durable,
+                        held.phi(params.phiBits()), Mac.NONE);
+            }
+            AckFrame addressed = new AckFrame(ack.linkId(), ack.epoch(), self, sender, ack.received(),
+                    ack.durable(), ack.phi(), Mac.NONE);
+            out.send(sender, authenticator.sign(addressed));
+            ackedReceived[sender] = held.received();
+            ackedDurable[sender] = durable;
+            sent++;
+            rotation = (sender + 1) % n;
+        }
+    }
+
+    private boolean anyStale() {
+        for (int i = 0; i < ackedReceived.length; i++) {
+            if (ackedReceived[i] != held.received() || ackedDurable[i] != durable) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.picsou.mirror.bridge.picsou;
+
+import dev.picsou.mirror.bridge.model.AckFrame;
+
+/**
+ * What one sending replica knows of one receiving replica: its latest ack (the one with the highest
+ * {@code received}; older ones arriving late are ignored) and a short history of how far ahead it held entries,
+ * from which holes that persisted for the reorder grace are confirmed as losses. Not thread-safe.
+ */
+final class ReceiverView {
+    private static final int HISTORY = 64;
+
+    private final long[] historyAt = new long[HISTORY];
+    private final long[] historyHeld = new long[HISTORY];
+    private int head;
+    private int size;
+    private AckFrame latest;
+    private long receivedSinceNanos;
+
+    /** Takes an ack received at {@code nowNanos}; returns whether it replaced the latest one. */
+    boolean onAck(AckFrame ack, long nowNanos) {
+        if (latest != null && ack.received() < latest.received()) {
+            return false;
+        }
+        if (latest == null || ack.received() != latest.received()) {
+            receivedSinceNanos = nowNanos;
+        }
+        latest = ack;
+        long held = ack.highestHeld();
+        if (size == 0 || held > historyHeld[(head + size - 1) % HISTORY]) {
+            if (size == HISTORY) {
+                head = (head + 1) % HISTORY;
+                size--;
+            }
+            int slot = (head + size) % HISTORY;
+            historyAt[slot] = nowNanos;
+            historyHeld[slot] = held;
+            size++;
+        }
+        return true;
+    }
+
+    AckFrame latest() {
+        return latest;
+    }
+
+    /** Whether the latest ack says this receiver holds {@code seq}. */
+    boolean holds(long seq) {
+        return latest != null && latest.holds(seq);
+    }
+
+    /**
+     * The highest entry this receiver already held at least {@code graceNanos} ago. A hole below it that the latest
+     * ack still reports has outlived the reorder grace.
+     */
+    long confirmedHorizon(long nowNanos, long graceNanos) {
+        long cutoff = nowNanos - graceNanos;
+        while (size >= 2 && historyAt[(head + 1) % HISTORY] <= cutoff) {
+            head = (head + 1) % HISTORY;
+            size--;
+        }
+        if (size == 0 || historyAt[head] > cutoff) {
+            return 0;
+        }
+        return historyHeld[head];
+    }
+
+    /** When a hole not yet confirmed could become confirmed, or {@link Long#MAX_VALUE}. */
+    long nextConfirmationAt(long nowNanos, long graceNanos) {
+        long cutoff = nowNanos - graceNanos;
+        for (int k = 0; k < size; k++) {
+            int slot = (head + k) % HISTORY;
+            if (historyAt[slot] > cutoff) {
+                return historyAt[slot] + graceNanos;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Since when the latest ack's {@code received} prefix has not moved. */
+    long receivedSinceNanos() {
+        return receivedSinceNanos;
+    }
+}

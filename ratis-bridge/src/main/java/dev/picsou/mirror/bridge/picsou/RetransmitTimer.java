@@ -1,0 +1,51 @@
+package dev.picsou.mirror.bridge.picsou;
+
+/**
+ * The adaptive retransmission timeout, from measured QUACK latency (send of an entry's first attempt to its
+ * QUACK), in the manner of RFC 6298: {@code rto = srtt + 4 * rttvar}, clamped to the configured bounds, doubled per
+ * attempt already made. Samples of resent entries are not taken (Karn). Not thread-safe.
+ */
+public final class RetransmitTimer {
+    private final long minNanos;
+    private final long maxNanos;
+    private long srttNanos = -1;
+    private long rttvarNanos;
+    private long rtoNanos;
+
+    public RetransmitTimer(long initialNanos, long minNanos, long maxNanos) {
+        this.minNanos = minNanos;
+        this.maxNanos = maxNanos;
+        this.rtoNanos = initialNanos;
+    }
+
+    /** Takes one QUACK-latency sample. */
+    public void onSample(long latencyNanos) {
+        long sample = Math.max(0, latencyNanos);
+        if (srttNanos < 0) {
+            srttNanos = sample;
+            rttvarNanos = sample / 2;
+        } else {
+            rttvarNanos = (3 * rttvarNanos + Math.abs(srttNanos - sample)) / 4;
+            srttNanos = (7 * srttNanos + sample) / 8;
+        }
+        rtoNanos = clamp(srttNanos + 4 * rttvarNanos);
+    }
+
+    /** How long to wait for attempt {@code attempt} (0 = the original send) before the next attempt. */
+    public long timeoutNanos(int attempt) {
+        long t = rtoNanos;
+        for (int i = 0; i < attempt && t < maxNanos; i++) {
+            t <<= 1;
+        }
+        return clamp(t);
+    }
+
+    /** Smoothed QUACK latency, or -1 before the first sample. */
+    public long smoothedNanos() {
+        return srttNanos;
+    }
+
+    private long clamp(long v) {
+        return Math.max(minNanos, Math.min(maxNanos, v));
+    }
+}

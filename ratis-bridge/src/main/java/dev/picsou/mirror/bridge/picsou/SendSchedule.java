@@ -1,0 +1,70 @@
+package dev.picsou.mirror.bridge.picsou;
+
+/**
+ * Who sends which entry to whom, computed by every replica on its own (no coordination).
+ *
+ * <p>Equal stakes: attempt 0 of {@code seq} goes from sender {@code s = seq mod n_s} to receiver
+ * {@code r = (s + floor(seq / n_s)) mod n_r}, so every (sender, receiver) pair is used in turn. Unequal stakes: the
+ * Dynamic Sharewise Scheduler — each quantum of {@code q} consecutive entries is apportioned to senders and to
+ * receivers in proportion to stake (Hamilton's largest-remainder method), slots interleaved smoothly, and the
+ * receiver slots rotate by one per quantum. Attempt {@code i} of an entry goes from {@code (s + i) mod n_s} to
+ * {@code (r + i) mod n_r}: each attempt has exactly one sender and consecutive attempts use disjoint replicas.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class SendSchedule {
+    private final int senders;
+    private final int receivers;
+    private final int quantum;
+    private final int[] senderSlots;
+    private final int[] receiverSlots;
+
+    public SendSchedule(PicsouParams params) {
+        this.senders = params.senders();
+        this.receivers = params.receivers();
+        if (params.equalStakes()) {
+            this.quantum = 0;
+            this.senderSlots = null;
+            this.receiverSlots = null;
+        } else {
+            this.quantum = params.scheduleQuantum();
+            this.senderSlots = Apportionment.interleavedSlots(stakes(params, true), quantum);
+            this.receiverSlots = Apportionment.interleavedSlots(stakes(params, false), quantum);
+        }
+    }
+
+    /** The replica of the sending site that sends attempt {@code attempt} of {@code seq}. */
+    public int sender(long seq, int attempt) {
+        return (int) ((originalSender(seq) + (long) attempt) % senders);
+    }
+
+    /** The replica of the receiving site that attempt {@code attempt} of {@code seq} is sent to. */
+    public int receiver(long seq, int attempt) {
+        return (int) ((originalReceiver(seq) + (long) attempt) % receivers);
+    }
+
+    private int originalSender(long seq) {
+        if (senderSlots == null) {
+            return (int) (seq % senders);
+        }
+        return senderSlots[(int) (seq % quantum)];
+    }
+
+    private int originalReceiver(long seq) {
+        if (receiverSlots == null) {
+            long s = seq % senders;
+            return (int) ((s + seq / senders) % receivers);
+        }
+        long rotation = (seq / quantum) % quantum;
+        return receiverSlots[(int) ((seq % quantum + rotation) % quantum)];
+    }
+
+    private static int[] stakes(PicsouParams params, boolean senderSide) {
+        int n = senderSide ? params.senders() : params.receivers();
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = senderSide ? params.senderStake(i) : params.receiverStake(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.picsou.mirror.bridge.picsou;
+
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.MS;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.ack;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.bft4x4;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.picsou.mirror.bridge.model.DataFrame;
+import dev.picsou.mirror.bridge.model.Mac;
+import dev.picsou.mirror.bridge.model.SentEntry;
+import dev.picsou.mirror.bridge.wire.FrameAuthenticator;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The worked examples of the Picsou paper, on 4 + 4 replicas with {@code u = r = 1} on both sites. */
+class PaperWorkedExamplesTest {
+    private final PicsouParams params = bft4x4();
+
+    @Test
+    void firstQuackArrivesWithTheSecondDistinctAckForM1() {
+        PicsouSender sender = new PicsouSender(0, params, 0);
+        RecordingSink out = new RecordingSink();
+        for (long seq = 1; seq <= 4; seq++) {
+            sender.onEntryCommitted(entry(seq), 0, out);
+        }
+
+        sender.onFrame(ack(params, 0, 0, 1, 1), MS, out);
+        sender.onFrame(ack(params, 0, 0, 1, 1), 2 * MS, out);
+        assertThat(out.quacked).as("one receiver, however often it acks, may be the Byzantine one").isEmpty();
+
+        sender.onFrame(ack(params, 2, 0, 1, 1), 3 * MS, out);
+        assertThat(out.quacked).containsExactly(1L);
+        assertThat(sender.quackedSeq()).isEqualTo(1);
+    }
+
+    @Test
+    void crashedSendersShareIsDetectedMissingAndResentByTheReplicaAfterIt() {
+        // Sender 1 crashed: seq 1 and 5 (1 mod 4) never left. Receivers hold every other entry up to 8.
+        PicsouSender next = new PicsouSender(2, params, 0);
+        PicsouSender other = new PicsouSender(3, params, 0);
+        RecordingSink nextOut = new RecordingSink();
+        RecordingSink otherOut = new RecordingSink();
+        for (long seq = 1; seq <= 8; seq++) {
+            next.onEntryCommitted(entry(seq), 0, nextOut);
+            other.onEntryCommitted(entry(seq), 0, otherOut);
+        }
+        nextOut.clear();
+        otherOut.clear();
+
+        for (int receiver : new int[] {0, 1}) {
+            next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, nextOut);
+            other.onFrame(ack(params, receiver, 3, 0, 0, 2, 3, 4, 6, 7, 8), MS, otherOut);
+        }
+        assertThat(nextOut.transmissions()).as("a hole is not a loss before the reorder grace").isEmpty();
+
+        next.onTick(MS + params.reorderGraceNanos(), nextOut);
+        other.onTick(MS + params.reorderGraceNanos(), otherOut);
+
+        SendSchedule schedule = new SendSchedule(params);
+        assertThat(nextOut.transmissions()).extracting(t -> List.of(t[0], t[1], t[2])).containsExactlyInAnyOrder(
+                List.of(1L, 1L, (long) schedule.receiver(1, 1)),
+                List.of(1L, 5L, (long) schedule.receiver(5, 1)));
+        assertThat(schedule.receiver(1, 1)).isEqualTo((schedule.receiver(1, 0) + 1) % 4);
+        assertThat(otherOut.transmissions()).as("each attempt has exactly one sender").isEmpty();
+        assertThat(next.resends()).isEqualTo(2);
+    }
+
+    @Test
+    void aSingleReceiverReportingAHoleCannotForceAResend() {
+        PicsouSender next = new PicsouSender(2, params, 0);
+        RecordingSink out = new RecordingSink();
+        for (long seq = 1; seq <= 8; seq++) {
+            next.onEntryCommitted(entry(seq), 0, out);
+        }
+        out.clear();
+        next.onFrame(ack(params, 0, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, out);
+        next.onTick(MS + 4 * params.reorderGraceNanos(), out);
+
+        assertThat(out.transmissions()).as("r_r + 1 = 2 receivers must report the hole").isEmpty();
+    }
+
+    @Test
+    void garbageCollectionStallIsResolvedByQuackClaimsOfRsPlusOneSenders() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+        FrameAuthenticator auth = FrameAuthenticator.fromSecret(params.linkSecret());
+
+        receiver.onFrame(auth.sign(new DataFrame(params.linkId(), params.epoch(), 0, 0, 10,
+                List.of(new SentEntry(entry(11), 0)), Mac.NONE)), MS, out);
+        assertThat(receiver.receivedSeq()).as("one sender's claim may be a Byzantine lie").isZero();
+
+        receiver.onFrame(auth.sign(new DataFrame(params.linkId(), params.epoch(), 1, 0, 10, List.of(), Mac.NONE)),
+                2 * MS, out);
+        assertThat(receiver.receivedSeq()).as("claims of r_s + 1 senders move the prefix past the stall")
+                .isEqualTo(11);
+        assertThat(out.delivered).extracting(e -> e.seq()).containsExactly(11L);
+    }
+
+    @Test
+    void senderSendsItsQuackClaimToAReceiverStuckBelowIt() {
+        PicsouSender sender = new PicsouSender(0, params, 0);
+        RecordingSink out = new RecordingSink();
+        for (long seq = 1; seq <= 12; seq++) {
+            sender.onEntryCommitted(entry(seq), 0, out);
+        }
+        sender.onFrame(ack(params, 0, 0, 12, 10), MS, out);
+        sender.onFrame(ack(params, 1, 0, 12, 10), MS, out);
+        sender.onFrame(ack(params, 3, 0, 2, 2), MS, out);
+        out.clear();
+
+        sender.onTick(MS + params.initialRetransmitTimeoutNanos(), out);
+
+        assertThat(out.sent).filteredOn(s -> s.peer() == 3 && s.frame() instanceof DataFrame d
+                && d.entries().isEmpty()).singleElement()
+                .satisfies(s -> assertThat(((DataFrame) s.frame()).quackedSeq()).isEqualTo(10));
+    }
+}
