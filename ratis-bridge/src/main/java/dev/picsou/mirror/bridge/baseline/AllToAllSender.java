@@ -1,0 +1,145 @@
+package dev.picsou.mirror.bridge.baseline;
+
+import dev.picsou.mirror.bridge.model.AckFrame;
+import dev.picsou.mirror.bridge.model.DataFrame;
+import dev.picsou.mirror.bridge.model.Entry;
+import dev.picsou.mirror.bridge.model.Frame;
+import dev.picsou.mirror.bridge.model.Mac;
+import dev.picsou.mirror.bridge.model.SentEntry;
+import dev.picsou.mirror.bridge.picsou.ActionSink;
+import dev.picsou.mirror.bridge.picsou.PicsouParams;
+import dev.picsou.mirror.bridge.picsou.StreamSender;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The all-to-all sender: this replica sends every admitted entry to every receiving replica, batched per receiver.
+ * An entry that receiver {@code j} has not acknowledged holding within the retransmission timeout is resent to
+ * {@code j} by this replica (exponential backoff per entry and receiver). While the link to {@code j} is not writable
+ * its batch waits, shedding entries that get QUACKed meanwhile.
+ */
+final class AllToAllSender implements StreamSender {
+    private final int index;
+    private final PicsouParams params;
+    private final LinkGuard guard;
+    private final OutboxWindow window;
+    private final Batch[] batches;
+    private final ResendTimers[] timers;
+    private final boolean[] writable;
+
+    AllToAllSender(int index, PicsouParams params, long recoveredQuackedSeq) {
+        this.guard = LinkGuard.atSender(params, index);
+        this.index = index;
+        this.params = params;
+        this.window = new OutboxWindow(params, recoveredQuackedSeq);
+        this.batches = new Batch[params.receivers()];
+        this.timers = new ResendTimers[params.receivers()];
+        this.writable = new boolean[params.receivers()];
+        for (int j = 0; j < params.receivers(); j++) {
+            batches[j] = new Batch(params.batchMaxBytes(), params.batchDelayNanos());
+            timers[j] = new ResendTimers(params);
+        }
+        Arrays.fill(writable, true);
+    }
+
+    @Override
+    public long onEntryCommitted(Entry entry, long nowNanos, ActionSink out) {
+        window.add(entry, out);
+        return pump(nowNanos, out);
+    }
+
+    @Override
+    public long onFrame(Frame frame, long nowNanos, ActionSink out) {
+        AckFrame ack = guard.acceptAck(frame, out);
+        if (ack != null) {
+            timers[ack.from()].cancelHeldBy(ack);
+            if (window.recordAck(ack.from(), ack.durable(), out)) {
+                onQuackAdvanced();
+            }
+        }
+        return pump(nowNanos, out);
+    }
+
+    @Override
+    public long onLinkWritable(int receiver, boolean isWritable, long nowNanos, ActionSink out) {
+        writable[Objects.checkIndex(receiver, params.receivers())] = isWritable;
+        return pump(nowNanos, out);
+    }
+
+    @Override
+    public long onTick(long nowNanos, ActionSink out) {
+        if (!guard.fenced()) {
+            for (int j = 0; j < params.receivers(); j++) {
+                queueResends(j, nowNanos);
+            }
+        }
+        return pump(nowNanos, out);
+    }
+
+    @Override
+    public long quackedSeq() {
+        return window.quackedSeq();
+    }
+
+    @Override
+    public long committedSeq() {
+        return window.committedSeq();
+    }
+
+    private void onQuackAdvanced() {
+        long quacked = window.quackedSeq();
+        for (int j = 0; j < params.receivers(); j++) {
+            timers[j].cancelUpTo(quacked);
+            if (!writable[j]) {
+                batches[j].dropUpTo(quacked);
+            }
+        }
+    }
+
+    private void queueResends(int receiver, long nowNanos) {
+        for (ResendTimers.Timer timer : timers[receiver].expire(nowNanos)) {
+            Entry entry = window.entry(timer.seq());
+            if (entry != null) {
+                batches[receiver].add(new SentEntry(entry, timer.attempt() + 1), nowNanos);
+            }
+        }
+    }
+
+    /** Admits what the window allows, sends every due batch, and returns the next deadline. */
+    private long pump(long nowNanos, ActionSink out) {
+        if (guard.fenced()) {
+            return Long.MAX_VALUE;
+        }
+        List<Entry> admitted = window.admit();
+        for (Entry entry : admitted) {
+            for (Batch batch : batches) {
+                batch.add(new SentEntry(entry, 0), nowNanos);
+            }
+        }
+        long next = Long.MAX_VALUE;
+        for (int j = 0; j < params.receivers(); j++) {
+            if (writable[j]) {
+                flushDue(j, nowNanos, out);
+                next = Math.min(next, batches[j].dueNanos());
+            }
+            next = Math.min(next, timers[j].nextDeadlineNanos());
+        }
+        return next;
+    }
+
+    private void flushDue(int receiver, long nowNanos, ActionSink out) {
+        Batch batch = batches[receiver];
+        while (batch.dueNanos() <= nowNanos) {
+            List<SentEntry> entries = batch.take(window.quackedSeq());
+            if (entries.isEmpty()) {
+                continue;
+            }
+            out.send(receiver, guard.sign(new DataFrame(params.linkId(), params.epoch(), index, receiver,
+                    window.quackedSeq(), entries, Mac.NONE)));
+            for (SentEntry sent : entries) {
+                timers[receiver].arm(sent.entry().seq(), sent.attempt(), nowNanos);
+            }
+        }
+    }
+}

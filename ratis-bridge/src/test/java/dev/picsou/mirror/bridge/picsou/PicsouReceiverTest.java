@@ -1,0 +1,129 @@
+package dev.picsou.mirror.bridge.picsou;
+
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.MS;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.picsou.mirror.bridge.model.AckFrame;
+import dev.picsou.mirror.bridge.model.DataFrame;
+import dev.picsou.mirror.bridge.model.Entry;
+import dev.picsou.mirror.bridge.model.FencedFrame;
+import dev.picsou.mirror.bridge.model.ForkPoint;
+import dev.picsou.mirror.bridge.model.Mac;
+import dev.picsou.mirror.bridge.model.SentEntry;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class PicsouReceiverTest {
+    private final PicsouParams params = PicsouParams.builder(3, 3).epoch(2).forkSeq(7).build();
+
+    private DataFrame data(int from, long epoch, Entry... entries) {
+        List<SentEntry> sent = new ArrayList<>();
+        for (Entry e : entries) {
+            sent.add(new SentEntry(e, 0));
+        }
+        return new DataFrame(params.linkId(), epoch, from, 0, 0, sent, Mac.NONE);
+    }
+
+    private static Entry entry2(long seq) {
+        Entry e = entry(seq);
+        return new Entry(2, seq, e.raftTerm(), e.raftIndex(), e.payload(), e.crc32c());
+    }
+
+    @Test
+    void deliversEachNewEntryOnceAndDropsDuplicates() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+        receiver.onFrame(data(0, 2, entry2(1), entry2(2)), 0, out);
+        receiver.onFrame(data(1, 2, entry2(2), entry2(3)), 0, out);
+        receiver.onSiteCommitted(4, 0, out);
+        receiver.onFrame(data(2, 2, entry2(4)), 0, out);
+
+        assertThat(out.delivered).extracting(Entry::seq).containsExactly(1L, 2L, 3L);
+        assertThat(receiver.receivedSeq()).isEqualTo(4);
+    }
+
+    @Test
+    void corruptedEntryIsRefusedAndNeverDelivered() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+        Entry good = entry2(1);
+        Entry corrupted = new Entry(2, 1, 1, 2, "tampered".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                good.crc32c());
+
+        receiver.onFrame(data(0, 2, corrupted), 0, out);
+
+        assertThat(out.delivered).isEmpty();
+        assertThat(out.refused).singleElement().asString().contains("seq 1").contains("CRC32C");
+    }
+
+    @Test
+    void frameOfAnOlderEpochIsRefusedWithFencedAndTheForkPoint() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+
+        receiver.onFrame(data(1, 1, entry(8)), 0, out);
+
+        assertThat(out.delivered).isEmpty();
+        assertThat(out.sent).singleElement().satisfies(s -> {
+            assertThat(s.peer()).isEqualTo(1);
+            FencedFrame f = (FencedFrame) s.frame();
+            assertThat(f.epoch()).isEqualTo(2);
+            assertThat(f.forkPoint()).isEqualTo(new ForkPoint(2, 7));
+        });
+    }
+
+    @Test
+    void acksCarryBothPrefixesAndThePhiListAndReachEverySenderThenStop() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+        receiver.onFrame(data(0, 2, entry2(1), entry2(2), entry2(4), entry2(6)), 0, out);
+        receiver.onDurable(1, 0, out);
+
+        long t = 0;
+        for (int round = 0; round < 6; round++) {
+            t = Math.max(t + 1, receiver.onTick(t, out));
+        }
+        List<AckFrame> acks = out.acks();
+        assertThat(acks).extracting(AckFrame::to).contains(0, 1, 2);
+        AckFrame last = acks.get(acks.size() - 1);
+        assertThat(last.received()).isEqualTo(2);
+        assertThat(last.durable()).isEqualTo(1);
+        assertThat(last.holds(4)).isTrue();
+        assertThat(last.holds(3)).isFalse();
+        assertThat(last.holds(5)).isFalse();
+        assertThat(last.holds(6)).isTrue();
+        assertThat(last.highestHeld()).isEqualTo(6);
+
+        receiver.onSiteCommitted(3, t, out);
+        receiver.onSiteCommitted(5, t, out);
+        receiver.onDurable(6, t, out);
+        out.clear();
+        long deadline = t;
+        for (int round = 0; round < 10 && deadline != Long.MAX_VALUE; round++) {
+            deadline = receiver.onTick(Math.max(t, deadline), out);
+            t = Math.max(t, deadline == Long.MAX_VALUE ? t : deadline);
+        }
+        assertThat(out.acks()).extracting(AckFrame::to).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(out.acks()).allSatisfy(a -> assertThat(a.durable()).isEqualTo(6));
+        assertThat(deadline).as("nothing new to say, no hole: no more acks").isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void durableJumpOfABatchIsAcknowledgedAtOnce() {
+        PicsouParams p = PicsouParams.builder(2, 1).ackEveryEntries(10).ackIntervalNanos(100 * MS).build();
+        PicsouReceiver receiver = new PicsouReceiver(0, p);
+        RecordingSink out = new RecordingSink();
+        receiver.onDurable(3, 0, out);
+        int first = out.acks().size();
+        receiver.onDurable(5, MS, out);
+        assertThat(out.acks()).hasSize(first);
+
+        receiver.onDurable(20, 2 * MS, out);
+        assertThat(out.acks()).hasSize(first + 1);
+        assertThat(out.acks().get(first).durable()).isEqualTo(20);
+    }
+}

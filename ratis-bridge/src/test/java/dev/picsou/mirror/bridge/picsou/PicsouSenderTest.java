@@ -1,0 +1,203 @@
+package dev.picsou.mirror.bridge.picsou;
+
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.MS;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.ack;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.bft4x4;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.picsou.mirror.bridge.model.AckFrame;
+import dev.picsou.mirror.bridge.model.DataFrame;
+import dev.picsou.mirror.bridge.model.FencedFrame;
+import dev.picsou.mirror.bridge.model.ForkPoint;
+import dev.picsou.mirror.bridge.model.Mac;
+import dev.picsou.mirror.bridge.wire.FrameAuthenticator;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class PicsouSenderTest {
+
+    private static PicsouParams cft(int n, int m) {
+        return PicsouParams.builder(n, m).batchDelayNanos(0).build();
+    }
+
+    private static RecordingSink commitAll(PicsouSender sender, long upTo, long now) {
+        RecordingSink out = new RecordingSink();
+        for (long seq = sender.committedSeq() + 1; seq <= upTo; seq++) {
+            sender.onEntryCommitted(entry(seq), now, out);
+        }
+        return out;
+    }
+
+    @Test
+    void failureFreeScheduleSendsEveryEntryExactlyOnceAndSpreadsItOverAllPairs() {
+        PicsouParams p = cft(4, 4);
+        Map<Long, Integer> copies = new HashMap<>();
+        Map<List<Long>, Integer> pairs = new HashMap<>();
+        for (int s = 0; s < 4; s++) {
+            PicsouSender sender = new PicsouSender(s, p, 0);
+            RecordingSink out = commitAll(sender, 640, 0);
+            for (long[] t : out.transmissions()) {
+                assertThat(t[0]).as("attempt").isZero();
+                copies.merge(t[1], 1, Integer::sum);
+                pairs.merge(List.of((long) s, t[2]), 1, Integer::sum);
+            }
+            assertThat(out.transmissions()).as("sender %d's share", s).hasSize(160);
+        }
+        assertThat(copies).hasSize(640).allSatisfy((seq, n) -> assertThat(n).isEqualTo(1));
+        assertThat(pairs).hasSize(16).allSatisfy((pair, n) -> assertThat(n).isEqualTo(40));
+    }
+
+    @Test
+    void windowHoldsBackEntriesPastTheQuackedPrefixUntilTheyAreQuacked() {
+        PicsouParams p = PicsouParams.builder(2, 3).batchDelayNanos(0).windowEntries(8).build();
+        PicsouSender sender = new PicsouSender(0, p, 0);
+        RecordingSink out = commitAll(sender, 40, 0);
+        assertThat(out.transmissions()).extracting(t -> t[1]).containsExactly(2L, 4L, 6L, 8L);
+
+        out.clear();
+        sender.onFrame(ack(p, 0, 0, 8, 8), MS, out);
+        sender.onFrame(ack(p, 1, 0, 8, 8), MS, out);
+        assertThat(out.quacked).containsExactly(8L);
+        assertThat(out.transmissions()).extracting(t -> t[1]).containsExactlyInAnyOrder(10L, 12L, 14L, 16L);
+    }
+
+    @Test
+    void entriesForOneReceiverAreBatchedUntilTheBatchFillsOrItsDelayPasses() {
+        PicsouParams p = PicsouParams.builder(1, 1).batchDelayNanos(MS).batchMaxBytes(1_000_000).build();
+        PicsouSender sender = new PicsouSender(0, p, 0);
+        RecordingSink out = commitAll(sender, 5, 0);
+        assertThat(out.sent).isEmpty();
+
+        long deadline = sender.onTick(MS / 2, out);
+        assertThat(out.sent).isEmpty();
+        assertThat(deadline).isEqualTo(MS);
+
+        sender.onTick(MS, out);
+        assertThat(out.sent).singleElement().satisfies(s ->
+                assertThat(((DataFrame) s.frame()).entries()).hasSize(5));
+    }
+
+    @Test
+    void unwritableLinkHoldsFramesUntilItDrains() {
+        PicsouParams p = cft(1, 2);
+        PicsouSender sender = new PicsouSender(0, p, 0);
+        RecordingSink out = new RecordingSink();
+        sender.onLinkWritable(0, false, 0, out);
+        sender.onLinkWritable(1, false, 0, out);
+        for (long seq = 1; seq <= 4; seq++) {
+            sender.onEntryCommitted(entry(seq), 0, out);
+        }
+        assertThat(out.sent).isEmpty();
+
+        sender.onLinkWritable(1, true, MS, out);
+        assertThat(out.sent).allSatisfy(s -> assertThat(s.peer()).isEqualTo(1)).isNotEmpty();
+        sender.onLinkWritable(0, true, MS, out);
+        assertThat(out.transmissions()).hasSize(4);
+    }
+
+    @Test
+    void tailLossWithNothingLaterIsResentByTheNextReplicaAfterTheRetransmitTimeout() {
+        PicsouParams p = cft(3, 3);
+        PicsouSender second = new PicsouSender(1, p, 0);
+        commitAll(second, 3, 0);
+        RecordingSink out = new RecordingSink();
+
+        second.onTick(p.initialRetransmitTimeoutNanos() - 1, out);
+        assertThat(out.transmissions()).isEmpty();
+
+        second.onTick(p.initialRetransmitTimeoutNanos(), out);
+        // Seq 3 was sender 0's (3 mod 3); attempt 1 falls to sender 1. Seq 1 and 2 fall to senders 2 and 0.
+        assertThat(out.transmissions()).extracting(t -> List.of(t[0], t[1])).containsExactly(List.of(1L, 3L));
+    }
+
+    @Test
+    void entryAReceiverAlreadyHoldsIsNotResentOnTimeout() {
+        PicsouParams p = cft(3, 3);
+        PicsouSender second = new PicsouSender(1, p, 0);
+        commitAll(second, 3, 0);
+        RecordingSink out = new RecordingSink();
+        second.onFrame(ack(p, 0, 1, 3, 0), MS, out);
+
+        second.onTick(10 * p.initialRetransmitTimeoutNanos(), out);
+        assertThat(out.transmissions()).as("held on the site, only not yet durable").isEmpty();
+    }
+
+    @Test
+    void fencedRefusalStopsTheSenderAndReportsTheForkPoint() {
+        PicsouParams p = cft(2, 2);
+        PicsouSender sender = new PicsouSender(0, p, 0);
+        RecordingSink out = commitAll(sender, 4, 0);
+        out.clear();
+        FencedFrame refusal = new FencedFrame(p.linkId(), p.epoch() + 1, 1, 0, new ForkPoint(p.epoch() + 1, 3),
+                Mac.NONE);
+
+        long deadline = sender.onFrame(refusal, MS, out);
+        sender.onEntryCommitted(entry(5), 2 * MS, out);
+        sender.onTick(10 * p.maxRetransmitTimeoutNanos(), out);
+
+        assertThat(out.fenced).containsExactly(refusal);
+        assertThat(sender.state()).isEqualTo(LinkState.FENCED);
+        assertThat(deadline).isEqualTo(Long.MAX_VALUE);
+        assertThat(out.sent).isEmpty();
+    }
+
+    @Test
+    void unsignedOrTamperedAcksAreRefusedOnAByzantineTolerantLink() {
+        PicsouParams p = bft4x4();
+        PicsouSender sender = new PicsouSender(0, p, 0);
+        RecordingSink out = commitAll(sender, 4, 0);
+        AckFrame unsigned = new AckFrame(p.linkId(), p.epoch(), 1, 0, 4, 4,
+                dev.picsou.mirror.bridge.model.PhiList.EMPTY, Mac.NONE);
+        AckFrame signed = FrameAuthenticator.fromSecret(p.linkSecret()).sign(unsigned);
+        AckFrame tampered = new AckFrame(p.linkId(), p.epoch(), 2, 0, 4, 4, signed.phi(), signed.mac());
+
+        sender.onFrame(unsigned, MS, out);
+        sender.onFrame(tampered, MS, out);
+
+        assertThat(out.refused).hasSize(2).allSatisfy(r -> assertThat(r).contains("authenticator"));
+        assertThat(out.quacked).isEmpty();
+    }
+
+    @Test
+    void aByzantineReceiverAckingTooHighCannotRaiseTheQuackPastAnHonestOne() {
+        PicsouParams p = bft4x4();
+        PicsouSender sender = new PicsouSender(0, p, 0);
+        RecordingSink out = commitAll(sender, 10, 0);
+        sender.onFrame(ack(p, 3, 0, 1_000_000, 1_000_000), MS, out);
+        assertThat(out.quacked).isEmpty();
+
+        sender.onFrame(ack(p, 1, 0, 5, 5), 2 * MS, out);
+        assertThat(out.quacked).containsExactly(5L);
+    }
+
+    @Test
+    void restartedSenderWaitsForTheFirstAckBeforeResendingItsShare() {
+        PicsouParams p = cft(2, 2);
+        PicsouSender restarted = new PicsouSender(0, p, 4);
+        RecordingSink out = commitAll(restarted, 10, 0);
+        assertThat(out.transmissions()).as("its share above the floor may already be on the mirror").isEmpty();
+
+        restarted.onFrame(ack(p, 0, 0, 8, 8), MS, out);
+        restarted.onEntryCommitted(entry(11), MS, out);
+        restarted.onEntryCommitted(entry(12), MS, out);
+        assertThat(out.transmissions()).extracting(t -> t[1]).containsExactly(12L);
+    }
+
+    @Test
+    void senderThatLagsBehindTheQuackSendsNothingBelowIt() {
+        PicsouParams p = cft(2, 2);
+        PicsouSender lagging = new PicsouSender(0, p, 0);
+        RecordingSink out = commitAll(lagging, 2, 0);
+        lagging.onFrame(ack(p, 0, 0, 20, 20), MS, out);
+        lagging.onFrame(ack(p, 1, 0, 20, 20), MS, out);
+        out.clear();
+
+        commitAll(lagging, 22, 2 * MS).transmissions().forEach(t -> assertThat(t[1]).isGreaterThan(20));
+        assertThat(lagging.quackedSeq()).isEqualTo(20);
+    }
+}
