@@ -69,11 +69,6 @@ final class AllToAllSender implements StreamSender {
 
     @Override
     public long onTick(long nowNanos, ActionSink out) {
-        if (!guard.fenced()) {
-            for (int j = 0; j < params.receivers(); j++) {
-                queueResends(j, nowNanos);
-            }
-        }
         return pump(nowNanos, out);
     }
 
@@ -106,19 +101,19 @@ final class AllToAllSender implements StreamSender {
         }
     }
 
-    /** Admits what the window allows, sends every due batch, and returns the next deadline. */
+    /** Admits what the window allows, queues expired resends, sends every due batch; returns the next deadline. */
     private long pump(long nowNanos, ActionSink out) {
         if (guard.fenced()) {
             return Long.MAX_VALUE;
         }
-        List<Entry> admitted = window.admit();
-        for (Entry entry : admitted) {
+        for (Entry entry : window.admit()) {
             for (Batch batch : batches) {
                 batch.add(new SentEntry(entry, 0), nowNanos);
             }
         }
         long next = Long.MAX_VALUE;
         for (int j = 0; j < params.receivers(); j++) {
+            queueResends(j, nowNanos);
             if (writable[j]) {
                 flushDue(j, nowNanos, out);
                 next = Math.min(next, batches[j].dueNanos());

@@ -103,9 +103,11 @@ final class CumulativeReceiver implements StreamReceiver {
 
     @Override
     public long onLeaderChanged(int newSenderLeader, int newReceiverLeader, long nowNanos, ActionSink out) {
-        if (newSenderLeader != senderLeader) {
-            senderLeader = Objects.checkIndex(newSenderLeader, params.senders());
-            noteNews(nowNanos);
+        if (Objects.checkIndex(newSenderLeader, params.senders()) != senderLeader) {
+            senderLeader = newSenderLeader;
+            if (targets == AckTargets.SENDER_LEADER) {
+                noteNews(nowNanos);
+            }
         }
         return maybeAck(nowNanos, out);
     }

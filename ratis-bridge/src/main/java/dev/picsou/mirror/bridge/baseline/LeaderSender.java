@@ -85,9 +85,11 @@ final class LeaderSender implements StreamSender {
 
     @Override
     public long onLeaderChanged(int newSenderLeader, int newReceiverLeader, long nowNanos, ActionSink out) {
+        Objects.checkIndex(newSenderLeader, params.senders());
+        Objects.checkIndex(newReceiverLeader, params.receivers());
         boolean wasLeading = leading();
-        senderLeader = Objects.checkIndex(newSenderLeader, params.senders());
-        receiverLeader = Objects.checkIndex(newReceiverLeader, params.receivers());
+        senderLeader = newSenderLeader;
+        receiverLeader = newReceiverLeader;
         held = false;
         if (leading() != wasLeading) {
             batch.clear();
@@ -99,14 +101,6 @@ final class LeaderSender implements StreamSender {
 
     @Override
     public long onTick(long nowNanos, ActionSink out) {
-        if (leading() && !guard.fenced()) {
-            for (ResendTimers.Timer timer : timers.expire(nowNanos)) {
-                Entry entry = window.entry(timer.seq());
-                if (entry != null) {
-                    batch.add(new SentEntry(entry, timer.attempt() + 1), nowNanos);
-                }
-            }
-        }
         return pump(nowNanos, out);
     }
 
@@ -124,13 +118,19 @@ final class LeaderSender implements StreamSender {
         return senderLeader == index;
     }
 
-    /** Admits what the window allows, sends the batch when due, and returns the next deadline. */
+    /** Admits what the window allows, queues expired resends, sends the batch when due; returns the next deadline. */
     private long pump(long nowNanos, ActionSink out) {
         if (!leading() || guard.fenced()) {
             return Long.MAX_VALUE;
         }
         for (Entry entry : window.admit()) {
             batch.add(new SentEntry(entry, 0), nowNanos);
+        }
+        for (ResendTimers.Timer timer : timers.expire(nowNanos)) {
+            Entry entry = window.entry(timer.seq());
+            if (entry != null) {
+                batch.add(new SentEntry(entry, timer.attempt() + 1), nowNanos);
+            }
         }
         while (!held && batch.dueNanos() <= nowNanos) {
             sendBatch(nowNanos, out);
@@ -140,15 +140,16 @@ final class LeaderSender implements StreamSender {
     }
 
     private void sendBatch(long nowNanos, ActionSink out) {
+        batch.dropUpTo(window.quackedSeq());
+        if (batch.isEmpty()) {
+            return;
+        }
         int[] to = targets.next(receiverLeader, writable);
         if (to.length == 0) {
             held = true;
             return;
         }
         List<SentEntry> entries = batch.take(window.quackedSeq());
-        if (entries.isEmpty()) {
-            return;
-        }
         for (int receiver : to) {
             out.send(receiver, guard.sign(new DataFrame(params.linkId(), params.epoch(), index, receiver,
                     window.quackedSeq(), entries, Mac.NONE)));

@@ -177,13 +177,16 @@ public final class FrameCodec {
      * -1 when fewer than {@value #LENGTH_PREFIX_BYTES} bytes are readable. The length is not validated, except that
      * a negative or overflowing length field reports as {@link Integer#MAX_VALUE}, so a caller that compares the
      * result with its maximum frame size (and then calls {@link #decode} for the precise error) never waits for
-     * bytes that cannot come. Reads big-endian whatever {@code src.order()} is; does not move the position.
+     * bytes that cannot come. Reads big-endian whatever {@code src.order()} is; does not move the position;
+     * allocates nothing.
      */
     public static int peekFrameLength(ByteBuffer src) {
         if (src.remaining() < LENGTH_PREFIX_BYTES) {
             return -1;
         }
-        int length = src.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(src.position());
+        int p = src.position();
+        int length = (src.get(p) & 0xff) << 24 | (src.get(p + 1) & 0xff) << 16 | (src.get(p + 2) & 0xff) << 8
+                | (src.get(p + 3) & 0xff);
         if (length < 0 || length > Integer.MAX_VALUE - LENGTH_PREFIX_BYTES) {
             return Integer.MAX_VALUE;
         }
@@ -231,7 +234,8 @@ public final class FrameCodec {
     /**
      * The canonical bytes a MAC covers: the encoding of {@code frame} from magic to the end of the body, with the
      * flags byte written as it appears on a signed frame (MAC bit set) whatever {@code frame.mac()} is. So signer
-     * and verifier compute the same input, and on a signed frame it is exactly wire bytes 4 to 4 + length - 20.
+     * and verifier compute the same input; on a signed frame it is exactly the wire bytes from offset 4 up to, not
+     * including, offset {@code length - 16} (where the MAC starts).
      *
      * @throws IllegalArgumentException if a field does not fit the layout
      */
