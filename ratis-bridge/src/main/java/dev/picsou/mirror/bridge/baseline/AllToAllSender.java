@@ -107,8 +107,9 @@ final class AllToAllSender implements StreamSender {
             return Long.MAX_VALUE;
         }
         for (Entry entry : window.admit()) {
+            SentEntry firstSend = new SentEntry(entry, 0);
             for (Batch batch : batches) {
-                batch.add(new SentEntry(entry, 0), nowNanos);
+                batch.add(firstSend, nowNanos);
             }
         }
         long next = Long.MAX_VALUE;

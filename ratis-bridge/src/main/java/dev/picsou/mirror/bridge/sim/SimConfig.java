@@ -163,8 +163,9 @@ public record SimConfig(
     }
 
     /**
-     * Engine parameters derived from the link: the fault bounds and stakes; a window of twice the bandwidth-delay
-     * product of the whole sending site (at least 64 entries and 8 batches); a reorder grace of 3 ms plus the
+     * Engine parameters derived from the link: the fault bounds and stakes; a window of the bandwidth-delay
+     * product of the whole sending site, its round trip including the batch delay, the site commit and
+     * the ack interval (at least 64 entries, 8 batches and 4 entries); a reorder grace of 3 ms plus the
      * jitter; retransmission timeouts from the round trip (min: RTT + 5 ms and at least 20 ms; initial: 4 RTT and
      * at least 500 ms; max: 10 s, or 4 times the initial when that is more); a link secret derived from the seed
      * when either site has Byzantine replicas. Everything else keeps the {@link PicsouParams} defaults.
@@ -180,7 +181,7 @@ public record SimConfig(
                 + defaults.batchDelayNanos() / 1e6 + defaults.ackIntervalNanos() / 1e6;
         double bytesPerMs = uplinkMbps * 125.0;
         double bdpBytes = senders * bytesPerMs * rttMs;
-        long windowBytes = (long) Math.max(2 * bdpBytes,
+        long windowBytes = (long) Math.max(bdpBytes,
                 Math.max(8.0 * defaults.batchMaxBytes(), 4.0 * entryBytes));
         long windowEntries = Math.max(64, Math.min(1 << 18, windowBytes / entryBytes + 1));
         windowBytes = Math.max(windowBytes, windowEntries * entryBytes);

@@ -8,6 +8,7 @@ import dev.picsou.mirror.bridge.picsou.StreamReceiver;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -27,6 +28,8 @@ final class SimRun {
     static final long ELECTION_DELAY_NANOS = 150_000_000L;
     /** An engine asking for this many ticks at one instant is taken to be spinning. */
     private static final int MAX_TICKS_AT_ONE_INSTANT = 100_000;
+    /** Baselines whose receivers ack only the sending site's leader, so followers never learn QUACKs. */
+    static final Set<String> LEADER_ACKED = Set.of("ll", "otu");
 
     private final SimConfig config;
     private final PicsouParams params;
@@ -373,9 +376,18 @@ final class SimRun {
 
     // ------------------------------------------------------------------------------------------------ the end
 
+    /**
+     * Alive senders whose QUACKed prefix has not reached the last entry. Every alive sender must get there, except
+     * with the leader-based baselines ({@link #LEADER_ACKED}), whose receivers ack only the sending leader: there
+     * only the current leader must.
+     */
     private List<String> laggingSenders() {
         List<String> lagging = new ArrayList<>();
+        boolean leaderOnly = LEADER_ACKED.contains(protocol.name());
         for (SimNode n : senders) {
+            if (leaderOnly && n.index != senderLeader) {
+                continue;
+            }
             if (n.alive && (n.quackFloor < config.entries() || n.sender.quackedSeq() < config.entries())) {
                 lagging.add(n + " QUACKed only up to " + Math.min(n.quackFloor, n.sender.quackedSeq()) + " of "
                         + config.entries());
