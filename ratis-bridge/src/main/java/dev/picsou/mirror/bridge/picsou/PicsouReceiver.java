@@ -10,6 +10,9 @@ import dev.picsou.mirror.bridge.model.Mac;
 import dev.picsou.mirror.bridge.model.SentEntry;
 import dev.picsou.mirror.bridge.wire.FrameAuthenticator;
 
+import java.util.ArrayDeque;
+import java.util.TreeMap;
+
 /**
  * The Picsou receiving endpoint of one replica (PICSOU.md). It checks frames (link, epoch, authenticator, entry
  * checksums), hands each entry it does not hold yet to its site, and acknowledges cumulatively with the
@@ -30,6 +33,8 @@ public final class PicsouReceiver implements StreamReceiver {
     private final QuackTracker claims;
     private final long[] ackedReceived;
     private final long[] ackedDurable;
+    private final TreeMap<Long, Entry> proposed = new TreeMap<>();
+    private final ArrayDeque<long[]> proposals = new ArrayDeque<>();
     private long durable;
     private long durableAtLastAck;
     private long lastAckRoundAt = Long.MIN_VALUE / 2;
@@ -65,15 +70,16 @@ public final class PicsouReceiver implements StreamReceiver {
                     new ForkPoint(params.epoch(), params.forkSeq()), Mac.NONE);
             out.send(frame.from(), authenticator.sign(refusal));
         } else {
-            accept((DataFrame) frame, out);
+            accept((DataFrame) frame, nowNanos, out);
         }
-        return maybeAck(nowNanos, out);
+        return next(nowNanos, out);
     }
 
     @Override
     public long onSiteCommitted(long seq, long nowNanos, ActionSink out) {
         held.add(seq);
-        return maybeAck(nowNanos, out);
+        proposed.remove(seq);
+        return next(nowNanos, out);
     }
 
     @Override
@@ -81,13 +87,19 @@ public final class PicsouReceiver implements StreamReceiver {
         if (durableSeq > durable) {
             durable = durableSeq;
             held.addThrough(durableSeq);
+            proposed.headMap(durableSeq, true).clear();
         }
-        return maybeAck(nowNanos, out);
+        return next(nowNanos, out);
     }
 
     @Override
     public long onTick(long nowNanos, ActionSink out) {
-        return maybeAck(nowNanos, out);
+        maybeRepropose(nowNanos, out);
+        return next(nowNanos, out);
+    }
+
+    private long next(long nowNanos, ActionSink out) {
+        return Math.min(nextReproposeAt(), maybeAck(nowNanos, out));
     }
 
     @Override
@@ -120,7 +132,7 @@ public final class PicsouReceiver implements StreamReceiver {
         return null;
     }
 
-    private void accept(DataFrame frame, ActionSink out) {
+    private void accept(DataFrame frame, long nowNanos, ActionSink out) {
         long claimed = claims.onAck(frame.from(), frame.quackedSeq());
         if (claimed > held.received()) {
             held.addThrough(claimed);
@@ -133,9 +145,40 @@ public final class PicsouReceiver implements StreamReceiver {
                 out.refused(frame.from(), "entry seq " + entry.seq() + " of epoch " + entry.epoch()
                         + " in a frame of epoch " + frame.epoch());
             } else if (held.add(entry.seq())) {
+                proposed.put(entry.seq(), entry);
+                proposals.addLast(new long[] {entry.seq(), nowNanos});
                 out.deliver(entry);
             }
         }
+    }
+
+    /**
+     * Proposes again every entry this replica delivered that its site has not committed within the
+     * retransmission timeout (a proposal can be lost, e.g. when the site's leader changes). The site dedups by
+     * {@code seq}.
+     */
+    private void maybeRepropose(long nowNanos, ActionSink out) {
+        long timeout = params.initialRetransmitTimeoutNanos();
+        while (!proposals.isEmpty()) {
+            long[] head = proposals.peekFirst();
+            Entry entry = proposed.get(head[0]);
+            if (entry != null && nowNanos - head[1] < timeout) {
+                break;
+            }
+            proposals.pollFirst();
+            if (entry != null) {
+                out.deliver(entry);
+                proposals.addLast(new long[] {head[0], nowNanos});
+            }
+        }
+    }
+
+    /** Proposals are queued in time order, so the head (skipping committed ones) is the next one due. */
+    private long nextReproposeAt() {
+        while (!proposals.isEmpty() && !proposed.containsKey(proposals.peekFirst()[0])) {
+            proposals.pollFirst();
+        }
+        return proposals.isEmpty() ? Long.MAX_VALUE : proposals.peekFirst()[1] + params.initialRetransmitTimeoutNanos();
     }
 
     /** Sends the acks that are due; returns when the next round is due, or {@link Long#MAX_VALUE}. */

@@ -126,4 +126,20 @@ class PicsouReceiverTest {
         assertThat(out.acks()).hasSize(first + 1);
         assertThat(out.acks().get(first).durable()).isEqualTo(20);
     }
+
+    @Test
+    void entryWhoseProposalTheSiteLostIsProposedAgainUntilCommitted() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+        long deadline = receiver.onFrame(data(0, 2, entry2(1), entry2(2)), 0, out);
+        receiver.onSiteCommitted(2, 0, out);
+        assertThat(deadline).isLessThanOrEqualTo(params.initialRetransmitTimeoutNanos());
+
+        receiver.onTick(params.initialRetransmitTimeoutNanos(), out);
+        assertThat(out.delivered).extracting(Entry::seq).containsExactly(1L, 2L, 1L);
+
+        receiver.onSiteCommitted(1, params.initialRetransmitTimeoutNanos() + 1, out);
+        receiver.onTick(10 * params.initialRetransmitTimeoutNanos(), out);
+        assertThat(out.delivered).extracting(Entry::seq).containsExactly(1L, 2L, 1L);
+    }
 }
