@@ -176,6 +176,11 @@ public record SimConfig(
                 .receiverFaults(receiverU, receiverR)
                 .senderStakes(senderStakes)
                 .receiverStakes(receiverStakes);
+        if (senderR > 0 || receiverR > 0) {
+            byte[] secret = new byte[32];
+            new SplittableRandom(seed ^ 0x5EC2E7L).nextBytes(secret);
+            b.linkSecret(secret);
+        }
         PicsouParams defaults = b.build();
         double rttMs = 2 * (oneWayDelayMs + jitterMs) + siteCommitDelayMs
                 + defaults.batchDelayNanos() / 1e6 + defaults.ackIntervalNanos() / 1e6;
@@ -195,11 +200,6 @@ public record SimConfig(
                 .minRetransmitTimeoutNanos(minRto)
                 .initialRetransmitTimeoutNanos(initialRto)
                 .maxRetransmitTimeoutNanos(maxRto);
-        if (senderR > 0 || receiverR > 0) {
-            byte[] secret = new byte[32];
-            new SplittableRandom(seed ^ 0x5EC2E7L).nextBytes(secret);
-            b.linkSecret(secret);
-        }
         return b.build();
     }
 

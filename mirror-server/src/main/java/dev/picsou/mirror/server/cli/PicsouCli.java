@@ -1,0 +1,56 @@
+package dev.picsou.mirror.server.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code picsou} command line: one subcommand class per verb. Exit codes: 0 success, 1 the command ran but
+ * found a problem (e.g. a simulation with violations), 2 bad options.
+ */
+@Command(name = "picsou",
+        mixinStandardHelpOptions = true,
+        version = "picsou 0.1.0",
+        description = "Picsou Mirror: cross-datacenter disaster recovery for Apache Ratis over the Picsou channel.",
+        subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+public final class PicsouCli implements Runnable {
+    /** Exit code: the command ran and found nothing wrong. */
+    public static final int EXIT_OK = 0;
+    /** Exit code: the command ran but its result is bad (violations, undelivered entries, ...). */
+    public static final int EXIT_FAILED = 1;
+    /** Exit code: the options were wrong; nothing ran. */
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command, e.g. 'simulate'");
+    }
+
+    /** A configured command line; tests call this with their own {@code setOut}/{@code setErr}. */
+    public static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(new PicsouCli());
+        cli.setParameterExceptionHandler(PicsouCli::onBadOptions);
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** One line naming the command and the problem, then where to find help; exit code 2. */
+    private static int onBadOptions(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + e.getMessage());
+        err.println("Try '" + name + " --help' for more information.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+}
