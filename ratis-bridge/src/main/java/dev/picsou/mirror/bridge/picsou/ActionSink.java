@@ -11,8 +11,12 @@ import dev.picsou.mirror.bridge.model.Frame;
  */
 public interface ActionSink {
 
-    /** Send {@code frame} to replica {@code peer} of the other site. */
-    void send(int peer, Frame frame);
+    /**
+     * Send {@code frame} to replica {@code peer} of the other site. Returns whether the link to {@code peer} can
+     * take more frames right now; after {@code false} the engine holds further frames for that peer until it is
+     * told {@code onLinkWritable(peer, true)}. Engines that do not batch may ignore the answer.
+     */
+    boolean send(int peer, Frame frame);
 
     /** Receiver side: hand {@code entry} to the local site (propose it to the site's own log). */
     void deliver(Entry entry);

@@ -22,9 +22,13 @@ import java.util.TreeMap;
  *
  * <p>Acks go out every {@code ackIntervalNanos} to the next {@code ackFanout} senders that have not yet heard the
  * current state, immediately when the durable prefix moved by {@code ackEveryEntries}, and keep repeating while a
- * hole is open (duplicate acks, so senders can confirm the loss). Single-threaded and deterministic.
+ * hole is open (duplicate acks, so senders can confirm the loss); with nothing new, a keepalive round at a
+ * doubling interval repairs lost acks. A data frame whose QUACK claim lags our durable prefix makes its sender
+ * stale again. Single-threaded and deterministic.
  */
 public final class PicsouReceiver implements StreamReceiver {
+    private static final long MAX_KEEPALIVE_ROUNDS = 64;
+
     private final PicsouParams params;
     private final int self;
     private final Quorums quorums;
@@ -38,6 +42,7 @@ public final class PicsouReceiver implements StreamReceiver {
     private long durable;
     private long durableAtLastAck;
     private long lastAckRoundAt = Long.MIN_VALUE / 2;
+    private long keepaliveNanos;
     private int rotation;
 
     public PicsouReceiver(int index, PicsouParams params) {
@@ -58,6 +63,7 @@ public final class PicsouReceiver implements StreamReceiver {
         this.ackedReceived = new long[params.senders()];
         this.ackedDurable = new long[params.senders()];
         this.rotation = index % params.senders();
+        this.keepaliveNanos = params.ackIntervalNanos();
     }
 
     @Override
@@ -133,6 +139,10 @@ public final class PicsouReceiver implements StreamReceiver {
     }
 
     private void accept(DataFrame frame, long nowNanos, ActionSink out) {
+        if (frame.quackedSeq() < durable) {
+            // The sender has not heard how far we are (an ack was lost, or it restarted): tell it again.
+            ackedDurable[frame.from()] = -1;
+        }
         long claimed = claims.onAck(frame.from(), frame.quackedSeq());
         if (claimed > held.received()) {
             held.addThrough(claimed);
@@ -181,19 +191,38 @@ public final class PicsouReceiver implements StreamReceiver {
         return proposals.isEmpty() ? Long.MAX_VALUE : proposals.peekFirst()[1] + params.initialRetransmitTimeoutNanos();
     }
 
-    /** Sends the acks that are due; returns when the next round is due, or {@link Long#MAX_VALUE}. */
+    /** Sends the acks that are due; returns when the next round (or keepalive) is due. */
     private long maybeAck(long nowNanos, ActionSink out) {
         boolean hole = held.highest() > held.received();
         boolean urgent = durable - durableAtLastAck >= params.ackEveryEntries();
         if (!hole && !anyStale()) {
-            return Long.MAX_VALUE;
+            return keepalive(nowNanos, out);
         }
+        keepaliveNanos = params.ackIntervalNanos();
         long due = lastAckRoundAt + params.ackIntervalNanos();
         if (!urgent && nowNanos < due) {
             return due;
         }
         ackRound(hole, nowNanos, out);
-        return hole || anyStale() ? nowNanos + params.ackIntervalNanos() : Long.MAX_VALUE;
+        return nowNanos + (hole || anyStale() ? params.ackIntervalNanos() : keepaliveNanos);
+    }
+
+    /**
+     * With nothing new to say, an ack round still goes out now and then, at an interval that doubles from the ack
+     * interval up to {@link #MAX_KEEPALIVE_ROUNDS} of them: an ack lost on the way is repaired, and a sender that
+     * restarted or was cut off learns the prefixes. Returns when the next one is due.
+     */
+    private long keepalive(long nowNanos, ActionSink out) {
+        if (durable == 0 && held.received() == 0) {
+            return Long.MAX_VALUE;
+        }
+        long due = lastAckRoundAt + keepaliveNanos;
+        if (nowNanos < due) {
+            return due;
+        }
+        ackRound(true, nowNanos, out);
+        keepaliveNanos = Math.min(keepaliveNanos * 2, MAX_KEEPALIVE_ROUNDS * params.ackIntervalNanos());
+        return nowNanos + keepaliveNanos;
     }
 
     private void ackRound(boolean hole, long nowNanos, ActionSink out) {
@@ -202,8 +231,9 @@ public final class PicsouReceiver implements StreamReceiver {
         AckFrame ack = null;
         int sent = 0;
         int n = params.senders();
+        int start = rotation;
         for (int k = 0; k < n && sent < params.ackFanout(); k++) {
-            int sender = (rotation + k) % n;
+            int sender = (start + k) % n;
             boolean stale = ackedReceived[sender] != held.received() || ackedDurable[sender] != durable;
             if (!stale && !hole) {
                 continue;

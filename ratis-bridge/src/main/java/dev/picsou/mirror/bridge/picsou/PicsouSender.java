@@ -38,7 +38,13 @@ public final class PicsouSender implements StreamSender {
     private long recoveringUntilNanos = Long.MIN_VALUE;
     private long committed;
     private long cursor;
+    /** Highest seq whose position this replica's own stream has passed (flushed, or skipped while recovering). */
+    private long passed;
+    /** Entries below this have their attempt-0 due time set. */
+    private long dueCursor;
     private long resends;
+    private long lossesByAcks;
+    private long lossesByTimeout;
     private long scanDeadline = Long.MAX_VALUE;
 
     public PicsouSender(int index, PicsouParams params, long recoveredQuackedSeq) {
@@ -68,6 +74,8 @@ public final class PicsouSender implements StreamSender {
         java.util.Arrays.fill(lastClaimAt, Long.MIN_VALUE / 2);
         this.committed = recoveredQuackedSeq;
         this.cursor = recoveredQuackedSeq + 1;
+        this.passed = recoveredQuackedSeq;
+        this.dueCursor = recoveredQuackedSeq + 1;
         if (recoveredQuackedSeq == 0) {
             state = LinkState.STREAMING;
         }
@@ -116,8 +124,10 @@ public final class PicsouSender implements StreamSender {
 
     @Override
     public long onLinkWritable(int receiver, boolean writable, long nowNanos, ActionSink out) {
+        // Flush on the next tick, not now: several links usually change together (one uplink), and flushing
+        // into the first one that drains would send its whole queue ahead of older entries for the others.
         queues.setWritable(receiver, writable);
-        return step(nowNanos, out);
+        return nowNanos;
     }
 
     @Override
@@ -140,6 +150,16 @@ public final class PicsouSender implements StreamSender {
         return resends;
     }
 
+    /** Losses this replica declared from acks (duplicate QUACK), whoever resends them. */
+    public long lossesDetectedByAcks() {
+        return lossesByAcks;
+    }
+
+    /** Losses this replica declared because the retransmission timeout expired. */
+    public long lossesDetectedByTimeout() {
+        return lossesByTimeout;
+    }
+
     public LinkState state() {
         return state;
     }
@@ -147,6 +167,26 @@ public final class PicsouSender implements StreamSender {
     /** Smoothed QUACK latency in nanoseconds, or -1 before the first sample. */
     public long smoothedQuackLatencyNanos() {
         return timer.smoothedNanos();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("PicsouSender[").append(self).append(' ').append(state)
+                .append(" committed=").append(committed).append(" quacked=").append(quacks.quacked())
+                .append(" cursor=").append(cursor).append(" passed=").append(passed).append(" due<").append(dueCursor)
+                .append(" queued=").append(queues.queuedEntries()).append(" srtt=").append(timer.smoothedNanos())
+                .append(" rto0=").append(timer.timeoutNanos(0)).append(" scanAt=").append(scanDeadline);
+        long first = window.floor() + 1;
+        if (window.contains(first)) {
+            sb.append(" first{seq=").append(first).append(" attempt=").append(window.attempt(first))
+                    .append(" due=").append(window.dueAt(first)).append('}');
+        }
+        for (int j = 0; j < views.length; j++) {
+            AckFrame a = views[j].latest();
+            sb.append(" r").append(j).append('=').append(a == null ? "-" : a.received() + "/" + a.durable()
+                    + "/" + a.highestHeld());
+        }
+        return sb.append(']').toString();
     }
 
     private String check(Frame frame) {
@@ -193,16 +233,22 @@ public final class PicsouSender implements StreamSender {
         }
         if (state == LinkState.RECOVERING && recoveringUntilNanos == Long.MIN_VALUE) {
             recoveringUntilNanos = nowNanos + params.initialRetransmitTimeoutNanos();
+            // Announce ourselves with our QUACK floor: receivers that are further answer with acks at once.
+            for (int j = 0; j < views.length; j++) {
+                sendBatch(j, List.of(), nowNanos, out);
+            }
         }
         if (state == LinkState.RECOVERING && nowNanos >= recoveringUntilNanos) {
             state = LinkState.STREAMING;
         }
         fillWindow(nowNanos);
+        flush(nowNanos, out);
+        markDue(nowNanos);
         if (nowNanos >= scanDeadline) {
             scanDeadline = scanForLosses(nowNanos);
         }
         maybeClaim(nowNanos, out);
-        long flushDeadline = queues.flush(nowNanos, (receiver, batch) -> sendBatch(receiver, batch, out));
+        long flushDeadline = flush(nowNanos, out);
         long deadline = Math.min(scanDeadline, flushDeadline);
         if (state == LinkState.RECOVERING) {
             deadline = Math.min(deadline, recoveringUntilNanos);
@@ -217,13 +263,53 @@ public final class PicsouSender implements StreamSender {
         boolean sending = state == LinkState.STREAMING;
         while (cursor <= limit && window.contains(cursor) && window.bytesThrough(cursor) <= params.windowBytes()) {
             long seq = cursor++;
-            window.markDue(seq, nowNanos);
-            if (sending && schedule.sender(seq, 0) == self) {
-                window.markFirstSent(seq, nowNanos);
+            if (!sending) {
+                passed = Math.max(passed, seq);
+            } else if (schedule.sender(seq, 0) == self) {
                 queues.add(schedule.receiver(seq, 0), new SentEntry(window.entry(seq), 0), nowNanos);
             }
-            scanDeadline = Math.min(scanDeadline, nowNanos + timer.timeoutNanos(0));
         }
+    }
+
+    /** Hands ready batches to the transport; returns when the next batch is ready by time. */
+    private long flush(long nowNanos, ActionSink out) {
+        long next = queues.flush(nowNanos, (receiver, batch) -> sendBatch(receiver, batch, nowNanos, out));
+        if (state == LinkState.STREAMING && queues.queuedEntries() == 0) {
+            // Nothing of ours is waiting: our stream has passed every position in the window.
+            passed = Math.max(passed, cursor - 1);
+        }
+        return next;
+    }
+
+    /**
+     * Starts the clock of attempt 0 of every entry whose position this replica's own stream has passed. All
+     * replicas send their shares at about the same pace, so this is when the entry's own sender sent it too;
+     * timing from the moment an entry entered the window instead would count its wait in the senders' queues as
+     * loss.
+     */
+    private void markDue(long nowNanos) {
+        long through = Math.min(passed, cursor - 1);
+        if (dueCursor <= window.floor()) {
+            dueCursor = window.floor() + 1;
+        }
+        if (dueCursor <= through) {
+            for (long seq = dueCursor; seq <= through; seq++) {
+                window.markDue(seq, nowNanos);
+            }
+            dueCursor = through + 1;
+            scanDeadline = Math.min(scanDeadline, nowNanos + reorderGraceNanos());
+        }
+    }
+
+    /**
+     * The reorder grace: the configured one, or a quarter of the smallest QUACK latency seen if that is longer
+     * (as RACK does with {@code min_rtt / 4}), since shares of different senders overtake each other by up to
+     * their queueing differences. Before the first sample, an eighth of the initial retransmission timeout.
+     */
+    public long reorderGraceNanos() {
+        long min = timer.minSampleNanos();
+        long adaptive = min < 0 ? params.initialRetransmitTimeoutNanos() / 8 : min / 4;
+        return Math.max(params.reorderGraceNanos(), adaptive);
     }
 
     /**
@@ -232,34 +318,44 @@ public final class PicsouSender implements StreamSender {
      * is scheduled to make. Returns when it next needs to look.
      */
     private long scanForLosses(long nowNanos) {
-        long grace = params.reorderGraceNanos();
+        long grace = reorderGraceNanos();
         long[] horizon = new long[views.length];
         long next = Long.MAX_VALUE;
         for (int j = 0; j < views.length; j++) {
             horizon[j] = views[j].confirmedHorizon(nowNanos, grace);
             next = Math.min(next, views[j].nextConfirmationAt(nowNanos, grace));
         }
-        long last = Math.min(cursor - 1, window.top());
+        long last = Math.min(dueCursor - 1, window.top());
         for (long seq = window.floor() + 1; seq <= last; seq++) {
             long due = window.dueAt(seq);
             int attempt = window.attempt(seq);
             long timeout = timer.timeoutNanos(attempt);
             long held = 0;
             long missing = 0;
+            long unknown = 0;
             for (int j = 0; j < views.length; j++) {
                 if (views[j].holds(seq)) {
                     held += params.receiverStake(j);
+                } else if (views[j].latest() != null && !views[j].covers(seq)) {
+                    unknown += params.receiverStake(j);
                 } else if (seq < horizon[j]) {
                     missing += params.receiverStake(j);
                 }
             }
-            if (held >= quorums.heldStake()) {
+            if (held >= quorums.heldStake()
+                    || params.totalReceiverStake() - unknown < quorums.heldStake()) {
+                // Held by a correct replica, or beyond what the acks speak for: not known to be lost.
                 continue;
             }
             long holdoff = attempt == 0 ? grace : timeout;
             boolean duplicateQuack = missing >= quorums.lossStake() && nowNanos >= due + holdoff;
             boolean timedOut = nowNanos >= due + timeout;
             if (duplicateQuack || timedOut) {
+                if (duplicateQuack) {
+                    lossesByAcks++;
+                } else {
+                    lossesByTimeout++;
+                }
                 resend(seq, nowNanos);
                 next = Math.min(next, nowNanos + timer.timeoutNanos(window.attempt(seq)));
             } else {
@@ -291,13 +387,20 @@ public final class PicsouSender implements StreamSender {
                 continue;
             }
             lastClaimAt[j] = nowNanos;
-            sendBatch(j, List.of(), out);
+            sendBatch(j, List.of(), nowNanos, out);
         }
     }
 
-    private void sendBatch(int receiver, List<SentEntry> batch, ActionSink out) {
+    private boolean sendBatch(int receiver, List<SentEntry> batch, long nowNanos, ActionSink out) {
+        for (SentEntry sent : batch) {
+            long seq = sent.entry().seq();
+            if (sent.attempt() == 0 && window.contains(seq)) {
+                window.markFirstSent(seq, nowNanos);
+                passed = Math.max(passed, seq);
+            }
+        }
         DataFrame frame = new DataFrame(params.linkId(), params.epoch(), self, receiver, quacks.quacked(),
                 new ArrayList<>(batch), Mac.NONE);
-        out.send(receiver, authenticator.sign(frame));
+        return out.send(receiver, authenticator.sign(frame));
     }
 }

@@ -44,6 +44,11 @@ final class ReceiverView {
         return latest;
     }
 
+    /** Whether the latest ack says whether this receiver holds {@code seq} (false beyond its φ-list). */
+    boolean covers(long seq) {
+        return latest != null && latest.covers(seq);
+    }
+
     /** Whether the latest ack says this receiver holds {@code seq}. */
     boolean holds(long seq) {
         return latest != null && latest.holds(seq);

@@ -16,7 +16,8 @@ public final class SendQueues {
     /** Receives one batch for one receiver. The list is only valid during the call. */
     @FunctionalInterface
     public interface BatchConsumer {
-        void accept(int receiver, List<SentEntry> batch);
+        /** Returns whether the link to {@code receiver} can take more after this batch. */
+        boolean accept(int receiver, List<SentEntry> batch);
     }
 
     private final List<ArrayDeque<SentEntry>> queues;
@@ -65,28 +66,52 @@ public final class SendQueues {
         return n;
     }
 
-    /** Hands every batch that is ready to {@code sink}; returns when the next batch will be ready by time. */
+    /**
+     * Hands every batch that is ready to {@code sink}, lowest head {@code seq} first, so that frames leave in
+     * stream order across receivers (and senders, all doing the same, spread their first frames over different
+     * receivers). Returns when the next batch will be ready by time.
+     */
     public long flush(long nowNanos, BatchConsumer sink) {
+        while (true) {
+            int best = -1;
+            long bestSeq = Long.MAX_VALUE;
+            for (int j = 0; j < queues.size(); j++) {
+                ArrayDeque<SentEntry> q = queues.get(j);
+                if (!q.isEmpty() && writable[j] && ready(j, nowNanos) && q.peekFirst().entry().seq() < bestSeq) {
+                    best = j;
+                    bestSeq = q.peekFirst().entry().seq();
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            emit(best, sink);
+        }
         long next = Long.MAX_VALUE;
         for (int j = 0; j < queues.size(); j++) {
-            ArrayDeque<SentEntry> q = queues.get(j);
-            while (!q.isEmpty() && writable[j]
-                    && (queuedBytes[j] >= batchMaxBytes || nowNanos >= oldestAt[j] + batchDelayNanos)) {
-                scratch.clear();
-                long bytes = 0;
-                while (!q.isEmpty() && (scratch.isEmpty() || bytes + q.peekFirst().entry().payloadLength()
-                        <= batchMaxBytes)) {
-                    SentEntry e = q.pollFirst();
-                    bytes += e.entry().payloadLength();
-                    scratch.add(e);
-                }
-                queuedBytes[j] -= bytes;
-                sink.accept(j, scratch);
-            }
-            if (!q.isEmpty() && writable[j]) {
+            if (!queues.get(j).isEmpty() && writable[j]) {
                 next = Math.min(next, oldestAt[j] + batchDelayNanos);
             }
         }
         return next;
+    }
+
+    private boolean ready(int receiver, long nowNanos) {
+        return queuedBytes[receiver] >= batchMaxBytes || nowNanos >= oldestAt[receiver] + batchDelayNanos;
+    }
+
+    /** Hands one frame's worth of the queue of {@code receiver} to the sink. */
+    private void emit(int receiver, BatchConsumer sink) {
+        ArrayDeque<SentEntry> q = queues.get(receiver);
+        scratch.clear();
+        long bytes = 0;
+        while (!q.isEmpty()
+                && (scratch.isEmpty() || bytes + q.peekFirst().entry().payloadLength() <= batchMaxBytes)) {
+            SentEntry e = q.pollFirst();
+            bytes += e.entry().payloadLength();
+            scratch.add(e);
+        }
+        queuedBytes[receiver] -= bytes;
+        writable[receiver] = sink.accept(receiver, scratch);
     }
 }

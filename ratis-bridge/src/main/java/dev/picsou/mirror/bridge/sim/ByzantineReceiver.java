@@ -130,8 +130,8 @@ final class ByzantineReceiver implements StreamReceiver {
         }
 
         @Override
-        public void send(int peer, Frame frame) {
-            target.send(peer, frame instanceof AckFrame ack ? twistAck(ack) : frame);
+        public boolean send(int peer, Frame frame) {
+            return target.send(peer, frame instanceof AckFrame ack ? twistAck(ack) : frame);
         }
 
         @Override

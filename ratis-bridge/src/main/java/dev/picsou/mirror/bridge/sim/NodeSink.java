@@ -24,9 +24,9 @@ final class NodeSink implements ActionSink {
     }
 
     @Override
-    public void send(int peer, Frame frame) {
+    public boolean send(int peer, Frame frame) {
         if (!node.alive) {
-            return;
+            return true;
         }
         SimNode[] peers = node.side == Side.SENDER ? run.receivers() : run.senders();
         String problem = addressingProblem(peer, frame, peers.length);
@@ -34,7 +34,7 @@ final class NodeSink implements ActionSink {
             run.invariants().violation("addressing: " + node + " sent " + frame.getClass().getSimpleName()
                     + " from " + frame.from() + " to " + frame.to() + " via peer " + peer + " at t="
                     + Invariants.ms(run.now()) + ": " + problem);
-            return;
+            return true;
         }
         if (frame instanceof DataFrame data) {
             for (SentEntry sent : data.entries()) {
@@ -44,6 +44,7 @@ final class NodeSink implements ActionSink {
             run.invariants().onCorrectAck(node.index, ack, run.siteDurable(), run.now());
         }
         run.network().send(node, peers[peer], frame, FrameCodec.encodedSize(frame));
+        return !run.overHighWater(node);
     }
 
     private String addressingProblem(int peer, Frame frame, int peers) {

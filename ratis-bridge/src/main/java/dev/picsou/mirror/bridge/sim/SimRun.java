@@ -258,7 +258,7 @@ final class SimRun {
             return;
         }
         setTick(n, deadline);
-        if (n.side == Side.SENDER && n.writable && n.upFreeNanos - now > network.highWaterNanos) {
+        if (n.side == Side.SENDER && n.writable && overHighWater(n)) {
             n.writable = false;
             n.drainVersion++;
             schedule(n.upFreeNanos - network.lowWaterNanos, DRAIN, n, n.drainVersion, null);
@@ -266,6 +266,11 @@ final class SimRun {
                 setTick(n, n.sender.onLinkWritable(r, false, now, n.sink));
             }
         }
+    }
+
+    /** Whether a sender's uplink holds more than the high-water mark (its links are then not writable). */
+    boolean overHighWater(SimNode n) {
+        return n.side == Side.SENDER && n.upFreeNanos - now > network.highWaterNanos;
     }
 
     private void setTick(SimNode n, long deadline) {

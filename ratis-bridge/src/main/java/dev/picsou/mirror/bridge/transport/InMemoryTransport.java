@@ -38,7 +38,7 @@ public final class InMemoryTransport implements Transport {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.self = Objects.requireNonNull(self, "self");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.reporter = new WritabilityReporter(listener, this::isWritable);
+        this.reporter = new WritabilityReporter(listener, this::writableNow);
     }
 
     @Override
@@ -98,8 +98,19 @@ public final class InMemoryTransport implements Transport {
         if (lifecycle.get() != Lifecycle.STARTED || peer.equals(self)) {
             return false;
         }
-        Link link = link(peer);
-        return link.up && link.belowMarks && hub.lookup(peer) != null;
+        link(peer);
+        if (writableNow(peer)) {
+            return true;
+        }
+        reporter.observedNotWritable(peer);
+        return false;
+    }
+
+    /** Writability without side effects, for the reporter. */
+    private boolean writableNow(PeerId peer) {
+        Link link = links.get(peer);
+        return lifecycle.get() == Lifecycle.STARTED && link != null && link.up && link.belowMarks
+                && hub.lookup(peer) != null;
     }
 
     @Override

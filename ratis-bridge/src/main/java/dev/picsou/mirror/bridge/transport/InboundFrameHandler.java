@@ -10,6 +10,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,8 @@ final class InboundFrameHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof PreambleDecoder.PeerIdentified identified) {
             peer = identified.peer();
             log.debug("inbound connection from {} is {}", ctx.channel().remoteAddress(), peer);
-        } else if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+        } else if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()
+                && !(handshake.cause() instanceof ClosedChannelException)) {
             metrics.onHandshakeFailure();
             log.warn("TLS handshake with inbound {} failed: {}", ctx.channel().remoteAddress(),
                     handshake.cause().toString());

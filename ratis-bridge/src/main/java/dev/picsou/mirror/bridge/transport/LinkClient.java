@@ -21,6 +21,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.SplittableRandom;
@@ -29,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,7 @@ final class LinkClient {
     private ConnectionState state = ConnectionState.IDLE;
     private Channel attempt;
     private long backoffNanos;
+    private long establishedAtNanos;
     private Future<?> reconnectTask;
 
     LinkClient(PeerId peer, EventLoop loop, LinkContext ctx) {
@@ -94,14 +97,14 @@ final class LinkClient {
 
     /** Queues {@code frame} for the event loop, or drops it when the peer is not connected. Any thread. */
     void send(Frame frame, int size) {
-        if (established == null || outboxBytes.get() + size > ctx.config().maxPendingBytes()) {
+        if (established == null || outboxBytes.get() > ctx.config().maxPendingBytes()) {
             ctx.metrics().onFrameDropped();
             return;
         }
         outbox.offer(new Pending(frame, size));
         long queued = outboxBytes.addAndGet(size);
         if (queued > ctx.config().highWaterMarkBytes() && queued - size <= ctx.config().highWaterMarkBytes()) {
-            ctx.reporter().refresh(peer); // the event loop lags behind this sender: report not writable now
+            ctx.reporter().observedNotWritable(peer); // the event loop lags behind this sender
         }
         if (drainScheduled.compareAndSet(false, true)) {
             execute(this::drain);
@@ -211,7 +214,7 @@ final class LinkClient {
             ch.close();
             return;
         }
-        backoffNanos = 0;
+        establishedAtNanos = System.nanoTime();
         established = ch;
         transitionTo(ConnectionState.CONNECTED, "connected to " + ch.remoteAddress());
         ctx.metrics().onConnect();
@@ -228,6 +231,11 @@ final class LinkClient {
         established = null;
         dropQueued();
         if (wasUp) {
+            // Only a connection that lasted resets the backoff: one refused right after its handshake (a TLS 1.3
+            // client learns that its certificate was refused only then) keeps backing off.
+            if (System.nanoTime() - establishedAtNanos >= ctx.config().reconnectMaxBackoff().toNanos()) {
+                backoffNanos = 0;
+            }
             log.info("{}: connection to {} lost", ctx.config().self(), peer);
             ctx.listener().onPeerDown(peer);
             ctx.reporter().refresh(peer);
@@ -260,8 +268,8 @@ final class LinkClient {
         Pending p;
         while ((p = outbox.poll()) != null) {
             outboxBytes.addAndGet(-p.size());
-            // bytesBeforeWritable() + low is the channel's pending outbound bytes once it is over the high mark.
-            if (ch == null || !ch.isActive() || ch.bytesBeforeWritable() + low + p.size() > hardBound) {
+            // Once a channel is over its high mark, bytesBeforeWritable() + low is its pending outbound bytes.
+            if (ch == null || !ch.isActive() || !ch.isWritable() && ch.bytesBeforeWritable() + low > hardBound) {
                 ctx.metrics().onFrameDropped();
                 continue;
             }
@@ -322,6 +330,7 @@ final class LinkClient {
 
     /** Inbound side of the outbound connection: establishment, writability, failures. */
     private final class ClientHandler extends ChannelInboundHandlerAdapter {
+        private boolean handshakeFailed;
 
         @Override
         public void channelActive(ChannelHandlerContext chc) {
@@ -338,9 +347,7 @@ final class LinkClient {
                 if (handshake.isSuccess()) {
                     onEstablished(chc.channel());
                 } else {
-                    ctx.metrics().onHandshakeFailure();
-                    log.warn("{}: TLS handshake with {} at {} failed: {}", ctx.config().self(), peer,
-                            chc.channel().remoteAddress(), handshake.cause().toString());
+                    onHandshakeFailure(chc, handshake.cause());
                 }
             }
             chc.fireUserEventTriggered(evt);
@@ -358,9 +365,22 @@ final class LinkClient {
             chc.fireChannelWritabilityChanged();
         }
 
+        /** Counts and logs one failed handshake per connection (TLS 1.3 may report it after "success"). */
+        private void onHandshakeFailure(ChannelHandlerContext chc, Throwable cause) {
+            if (handshakeFailed || cause instanceof ClosedChannelException) {
+                return;
+            }
+            handshakeFailed = true;
+            ctx.metrics().onHandshakeFailure();
+            log.warn("{}: TLS handshake with {} at {} failed: {}", ctx.config().self(), peer,
+                    chc.channel().remoteAddress(), cause.toString());
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext chc, Throwable cause) {
-            if (cause instanceof IOException || cause.getCause() instanceof IOException) {
+            if (cause.getCause() instanceof SSLHandshakeException refused) {
+                onHandshakeFailure(chc, refused);
+            } else if (cause instanceof IOException || cause.getCause() instanceof IOException) {
                 log.debug("{}: connection to {} failed: {}", ctx.config().self(), peer, cause.toString());
             } else {
                 log.warn("{}: connection to {} failed", ctx.config().self(), peer, cause);

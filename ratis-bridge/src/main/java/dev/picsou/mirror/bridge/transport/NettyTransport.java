@@ -77,7 +77,7 @@ public final class NettyTransport implements Transport {
         this.config = Objects.requireNonNull(config, "config");
         TransportListener target = Objects.requireNonNull(listener, "listener");
         this.listener = new ClosedGuard(target);
-        this.reporter = new WritabilityReporter(this.listener, this::isWritable);
+        this.reporter = new WritabilityReporter(this.listener, this::writableNow);
     }
 
     /** A factory for decorators: {@code listener -> new NettyTransport(config, listener)}. */
@@ -165,7 +165,17 @@ public final class NettyTransport implements Transport {
             return false;
         }
         LinkClient link = link(peer);
-        return link != null && link.isWritable();
+        if (link != null && link.isWritable()) {
+            return true;
+        }
+        reporter.observedNotWritable(peer);
+        return false;
+    }
+
+    /** Writability without side effects, for the reporter. */
+    private boolean writableNow(PeerId peer) {
+        LinkClient link = links.get(peer);
+        return lifecycle.get() == Lifecycle.STARTED && link != null && link.isWritable();
     }
 
     /** The link to {@code peer}, created (and started) if needed; null once closed. */

@@ -46,7 +46,7 @@ public final class RateLimitedTransport implements Transport {
     public RateLimitedTransport(TransportFactory inner, TransportListener listener, RateLimit limit) {
         Objects.requireNonNull(listener, "listener");
         this.limit = Objects.requireNonNull(limit, "limit");
-        this.reporter = new WritabilityReporter(listener, this::isWritable);
+        this.reporter = new WritabilityReporter(listener, this::writableNow);
         this.uplink = limit.scope() == RateLimit.Scope.UPLINK ? new Bucket() : null;
         this.delegate = inner.create(new Interposer(listener));
         this.pacer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -116,6 +116,15 @@ public final class RateLimitedTransport implements Transport {
 
     @Override
     public boolean isWritable(PeerId peer) {
+        if (writableNow(peer)) {
+            return true;
+        }
+        reporter.observedNotWritable(peer);
+        return false;
+    }
+
+    /** Writability without side effects on this decorator's reporter. */
+    private boolean writableNow(PeerId peer) {
         if (!delegate.isWritable(peer)) {
             return false;
         }
@@ -141,7 +150,14 @@ public final class RateLimitedTransport implements Transport {
 
     private void pace(Bucket bucket, long delayNanos) {
         try {
-            pacer.schedule(() -> pump(bucket), delayNanos, TimeUnit.NANOSECONDS);
+            pacer.schedule(() -> {
+                try {
+                    pump(bucket);
+                } catch (RuntimeException | Error e) {
+                    log.error("{}: rate limiter pump failed; frames in this bucket are stuck", self(), e);
+                    throw e;
+                }
+            }, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             log.debug("{}: closed; frames left in the rate limiter are dropped", self());
         }

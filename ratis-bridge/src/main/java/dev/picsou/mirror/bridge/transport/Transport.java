@@ -51,6 +51,10 @@ public interface Transport extends AutoCloseable {
     /**
      * Whether a frame sent to {@code peer} now would be buffered without exceeding the high-water mark. False
      * while the peer is unreachable. Asking about a peer makes it a peer this transport keeps a channel to.
+     *
+     * <p>Whenever this returns false, a report of false has been made (possibly by this very call, on the
+     * calling thread) unless the last report already was false, so a caller that sees false may wait for
+     * {@link TransportListener#onWritabilityChanged} to report true.
      */
     boolean isWritable(PeerId peer);
 

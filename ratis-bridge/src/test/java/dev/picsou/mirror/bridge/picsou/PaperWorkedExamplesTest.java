@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
 class PaperWorkedExamplesTest {
     private final PicsouParams params = bft4x4();
 
+    private PicsouParams p() {
+        return params;
+    }
+
     @Test
     void firstQuackArrivesWithTheSecondDistinctAckForM1() {
         PicsouSender sender = new PicsouSender(0, params, 0);
@@ -56,8 +60,11 @@ class PaperWorkedExamplesTest {
         }
         assertThat(nextOut.transmissions()).as("a hole is not a loss before the reorder grace").isEmpty();
 
-        next.onTick(MS + params.reorderGraceNanos(), nextOut);
-        other.onTick(MS + params.reorderGraceNanos(), otherOut);
+        long grace = next.reorderGraceNanos();
+        next.onTick(MS + grace - 1, nextOut);
+        assertThat(nextOut.transmissions()).isEmpty();
+        next.onTick(MS + grace, nextOut);
+        other.onTick(MS + grace, otherOut);
 
         SendSchedule schedule = new SendSchedule(params);
         assertThat(nextOut.transmissions()).extracting(t -> List.of(t[0], t[1], t[2])).containsExactlyInAnyOrder(
@@ -77,7 +84,8 @@ class PaperWorkedExamplesTest {
         }
         out.clear();
         next.onFrame(ack(params, 0, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, out);
-        next.onTick(MS + 4 * params.reorderGraceNanos(), out);
+        next.onTick(MS + 2 * next.reorderGraceNanos(), out);
+        assertThat(2 * next.reorderGraceNanos()).isLessThan(p().initialRetransmitTimeoutNanos());
 
         assertThat(out.transmissions()).as("r_r + 1 = 2 receivers must report the hole").isEmpty();
     }

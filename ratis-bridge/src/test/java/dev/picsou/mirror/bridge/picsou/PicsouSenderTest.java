@@ -94,9 +94,12 @@ class PicsouSenderTest {
         }
         assertThat(out.sent).isEmpty();
 
-        sender.onLinkWritable(1, true, MS, out);
+        long deadline = sender.onLinkWritable(1, true, MS, out);
+        assertThat(deadline).as("flushes on the next tick").isEqualTo(MS);
+        sender.onTick(MS, out);
         assertThat(out.sent).allSatisfy(s -> assertThat(s.peer()).isEqualTo(1)).isNotEmpty();
         sender.onLinkWritable(0, true, MS, out);
+        sender.onTick(MS, out);
         assertThat(out.transmissions()).hasSize(4);
     }
 

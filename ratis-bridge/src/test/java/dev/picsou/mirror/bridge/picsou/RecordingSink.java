@@ -22,8 +22,9 @@ final class RecordingSink implements ActionSink {
     final List<String> refused = new ArrayList<>();
 
     @Override
-    public void send(int peer, Frame frame) {
+    public boolean send(int peer, Frame frame) {
         sent.add(new Sent(peer, frame));
+        return true;
     }
 
     @Override
