@@ -27,7 +27,8 @@ import java.util.List;
  * @param windowBytes              at most this many payload bytes past the QUACKed prefix are in flight
  * @param batchMaxBytes            a per-receiver batch is sent once it holds this many payload bytes
  * @param batchDelayNanos          ... or once its oldest entry waited this long
- * @param phiBits                  length of the φ-list in acks
+ * @param phiBits                  length of the φ-list in acks, at least {@link #MIN_PHI_BITS}: holes beyond it are
+ *                                 not reported, so they are repaired only as the prefix reaches them
  * @param ackIntervalNanos         a receiver sends an ack at least this often while it has anything to say
  * @param ackEveryEntries          ... and as soon as its durable prefix moved by this many entries
  * @param ackFanout                how many sending replicas each ack round goes to (rotating over all of them)
@@ -69,6 +70,12 @@ public record PicsouParams(
         int receiverLeader,
         byte[] linkSecret) {
 
+    /**
+     * The shortest φ-list allowed. Without one, acks are purely cumulative and holes are repaired one per
+     * retransmission timeout.
+     */
+    public static final int MIN_PHI_BITS = 64;
+
     public PicsouParams {
         senderStakes = List.copyOf(senderStakes);
         receiverStakes = List.copyOf(receiverStakes);
@@ -88,7 +95,8 @@ public record PicsouParams(
         require(windowBytes >= 1, "windowBytes must be >= 1, was " + windowBytes);
         require(batchMaxBytes >= 1, "batchMaxBytes must be >= 1, was " + batchMaxBytes);
         require(batchDelayNanos >= 0, "batchDelayNanos must be >= 0, was " + batchDelayNanos);
-        require(phiBits >= 0 && phiBits <= 65536, "phiBits must be in [0, 65536], was " + phiBits);
+        require(phiBits >= MIN_PHI_BITS && phiBits <= 65536,
+                "phiBits must be in [" + MIN_PHI_BITS + ", 65536], was " + phiBits);
         require(ackIntervalNanos > 0, "ackIntervalNanos must be > 0, was " + ackIntervalNanos);
         require(ackEveryEntries >= 1, "ackEveryEntries must be >= 1, was " + ackEveryEntries);
         require(ackFanout >= 1 && ackFanout <= senders, "ackFanout must be in [1, senders], was " + ackFanout);

@@ -109,7 +109,9 @@ public final class PicsouSender implements StreamSender {
         }
         AckFrame ack = (AckFrame) frame;
         int j = ack.from();
-        views[j].onAck(ack, nowNanos);
+        if (views[j].onAck(ack, nowNanos)) {
+            sampleHeldLatency(ack, nowNanos);
+        }
         long before = quacks.quacked();
         long after = quacks.onAck(j, ack.durable());
         if (state == LinkState.RECOVERING) {
@@ -164,7 +166,7 @@ public final class PicsouSender implements StreamSender {
         return state;
     }
 
-    /** Smoothed QUACK latency in nanoseconds, or -1 before the first sample. */
+    /** Smoothed latency from our send to the receiver's report of holding it, or -1 before the first sample. */
     public long smoothedQuackLatencyNanos() {
         return timer.smoothedNanos();
     }
@@ -213,14 +215,38 @@ public final class PicsouSender implements StreamSender {
         return null;
     }
 
-    private void onQuacked(long before, long after, long nowNanos, ActionSink out) {
-        long top = Math.min(after, window.top());
-        for (long s = Math.max(before, window.floor()) + 1; s <= top; s++) {
-            long sentAt = window.firstSentAt(s);
-            if (sentAt != OutboxWindow.NEVER && window.attempt(s) == 0) {
-                timer.onSample(nowNanos - sentAt);
+    /**
+     * Takes one latency sample from an ack: our newest first send that the ack reports held, near the top of what
+     * the receiver holds — the time from our flush to the report. Karn's rule, extended to cumulative prefixes:
+     * no sample from a resent entry, nor from one that the {@code received} prefix covers while an earlier entry
+     * of the window needed a resend (the prefix may have waited for that resend, not for our entry). Each entry
+     * gives one sample at most.
+     */
+    private void sampleHeldLatency(AckFrame ack, long nowNanos) {
+        long top = Math.min(ack.highestHeld(), Math.min(dueCursor - 1, window.top()));
+        long bottom = Math.max(window.floor() + 1, top - 4L * params.senders());
+        for (long seq = top; seq >= bottom; seq--) {
+            long sentAt = window.firstSentAt(seq);
+            if (sentAt != OutboxWindow.NEVER && window.attempt(seq) == 0 && ack.holds(seq)) {
+                if (seq > ack.received() || !resentBelow(seq)) {
+                    timer.onSample(nowNanos - sentAt);
+                }
+                window.markFirstSent(seq, OutboxWindow.NEVER);
+                return;
             }
         }
+    }
+
+    private boolean resentBelow(long seq) {
+        for (long s = window.floor() + 1; s < seq; s++) {
+            if (window.attempt(s) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void onQuacked(long before, long after, long nowNanos, ActionSink out) {
         window.dropThrough(after);
         cursor = Math.max(cursor, after + 1);
         out.quacked(after);

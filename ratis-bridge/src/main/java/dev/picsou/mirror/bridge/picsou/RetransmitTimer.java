@@ -1,8 +1,8 @@
 package dev.picsou.mirror.bridge.picsou;
 
 /**
- * The adaptive retransmission timeout, from measured QUACK latency (send of an entry's first attempt to its
- * QUACK), in the manner of RFC 6298 but never below twice the smoothed latency:
+ * The adaptive retransmission timeout, from measured acknowledgement latency (send of an entry's first attempt to
+ * the first ack that reports it held), in the manner of RFC 6298 but never below twice the smoothed latency:
  * {@code rto = srtt + max(4 * rttvar, srtt)}, clamped to the configured bounds, doubled per attempt already made.
  * The timeout is the backstop for tail losses (duplicate QUACKs find the others), so it errs on the late side:
  * a spurious resend costs WAN bandwidth, a late one only latency. Samples of resent entries are not taken (Karn). Not thread-safe.

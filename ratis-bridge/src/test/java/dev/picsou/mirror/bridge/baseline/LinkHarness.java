@@ -274,8 +274,9 @@ final class LinkHarness {
         }
 
         @Override
-        public void send(int peer, Frame frame) {
+        public boolean send(int peer, Frame frame) {
             transmit(atSendingSite, self, peer, frame);
+            return true;
         }
 
         @Override

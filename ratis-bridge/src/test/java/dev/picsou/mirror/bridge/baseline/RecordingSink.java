@@ -18,9 +18,10 @@ final class RecordingSink implements ActionSink {
     final List<String> refused = new ArrayList<>();
 
     @Override
-    public void send(int peer, Frame frame) {
+    public boolean send(int peer, Frame frame) {
         sentTo.add(peer);
         sent.add(frame);
+        return true;
     }
 
     @Override

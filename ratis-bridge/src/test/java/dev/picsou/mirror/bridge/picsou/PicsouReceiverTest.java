@@ -107,7 +107,7 @@ class PicsouReceiverTest {
             deadline = receiver.onTick(Math.max(t, deadline), out);
             t = Math.max(t, deadline);
         }
-        assertThat(out.acks()).extracting(AckFrame::to).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(out.acks()).extracting(AckFrame::to).contains(0, 1, 2);
         assertThat(out.acks()).allSatisfy(a -> assertThat(a.durable()).isEqualTo(6));
 
         // Nothing new to say: keepalive rounds, at an interval that doubles, repair acks that were lost.

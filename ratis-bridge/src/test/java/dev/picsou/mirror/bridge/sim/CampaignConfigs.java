@@ -91,7 +91,7 @@ final class CampaignConfigs {
                 .windowEntries(8 + r.nextInt(505))
                 .batchMaxBytes(512 + r.nextInt(64 << 10))
                 .batchDelayNanos(r.nextInt(2_000_001))
-                .phiBits(r.nextInt(4) == 0 ? 0 : 16 + r.nextInt(1009))
+                .phiBits(PicsouParams.MIN_PHI_BITS + r.nextInt(1009))
                 .ackIntervalNanos(500_000 + r.nextInt(5_000_000))
                 .ackEveryEntries(1 + r.nextInt(64))
                 .ackFanout(1 + r.nextInt(senders))

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Records everything a transport reports; can hold {@code onFrame} to emulate a slow reader. */
 final class RecordingListener implements TransportListener {
-    record Received(PeerId from, Frame frame) {
+    /** One frame, with the {@link System#nanoTime()} of its arrival. */
+    record Received(PeerId from, Frame frame, long atNanos) {
     }
 
     record WritabilityEvent(PeerId peer, boolean writable) {
@@ -33,7 +34,7 @@ final class RecordingListener implements TransportListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        received.add(new Received(from, frame));
+        received.add(new Received(from, frame, System.nanoTime()));
     }
 
     @Override

@@ -12,6 +12,6 @@ final class TestLogging {
     static void quiet() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
         ((Logger) LoggerFactory.getLogger("io.netty")).setLevel(Level.WARN);
-        ((Logger) LoggerFactory.getLogger("dev.picsou.mirror.bridge.transport")).setLevel(Level.INFO);
+        ((Logger) LoggerFactory.getLogger("dev.picsou.mirror.bridge.transport")).setLevel(Level.toLevel(System.getProperty("picsou.test.transportLog"), Level.INFO));
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,19 +135,31 @@ abstract class TransportContractTest {
         lb.block();
         byte[] payload = new byte[64 << 10];
         int sent = 0;
-        while (a.isWritable(WEST1) && sent < maxFramesToFillBuffers()) {
-            sent++;
-            a.send(WEST1, SampleFrames.data(EAST0, WEST1, sent, payload));
+        while (sent < maxFramesToFillBuffers()) {
+            if (a.isWritable(WEST1)) {
+                sent++;
+                a.send(WEST1, SampleFrames.data(EAST0, WEST1, sent, payload));
+            } else if (!recoversWithinASecond(a, WEST1)) {
+                break; // a transport may turn briefly unwritable while its I/O thread catches up; this is not that
+            }
         }
         assertThat(sent).as("frames sent before the writer saw backpressure").isLessThan(maxFramesToFillBuffers());
-        await().atMost(PATIENCE).until(() -> !la.lastWritable(WEST1));
-        assertThat(la.writability).contains(new RecordingListener.WritabilityEvent(WEST1, false));
+        assertThat(la.lastWritable(WEST1)).as("not writable was reported").isFalse();
 
         lb.unblock();
         await().atMost(PATIENCE).until(() -> la.lastWritable(WEST1) && a.isWritable(WEST1));
         int expected = sent;
         await().atMost(PATIENCE).until(() -> lb.count() == expected);
         assertThat(lb.seqs()).containsExactlyElementsOf(LongStream.rangeClosed(1, sent).boxed().toList());
+    }
+
+    private static boolean recoversWithinASecond(Transport t, PeerId peer) {
+        try {
+            await().atMost(Duration.ofSeconds(1)).until(() -> t.isWritable(peer));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     @Test
