@@ -38,11 +38,6 @@ public record AckFrame(int linkId, long epoch, int from, int to, long received, 
         return phi.holds(seq - received - 2);
     }
 
-    /** Whether this ack speaks for {@code seq} at all: within the prefix, the hole after it, or the φ-list. */
-    public boolean covers(long seq) {
-        return seq <= received + 1 + phi.length();
-    }
-
     /** The highest sequence number this ack says the replica holds. */
     public long highestHeld() {
         int last = phi.lastSetBit();

@@ -49,11 +49,16 @@ final class HeldSet {
         return highest;
     }
 
-    /** Bit {@code i} set when entry {@code received + 2 + i} is held, for {@code i < length}. */
-    PhiList phi(int length) {
-        if (length == 0 || highest <= received + 1) {
-            return PhiList.of(new BitSet(), length);
+    /**
+     * Bit {@code i} set when entry {@code received + 2 + i} is held, for {@code i} up to {@code maxLength}; the
+     * list ends at the highest entry held, so a replica without holes sends an empty one.
+     */
+    PhiList phi(int maxLength) {
+        long span = highest - received - 1;
+        if (span <= 0 || maxLength == 0) {
+            return PhiList.EMPTY;
         }
+        int length = (int) Math.min(maxLength, span);
         int from = offset(received + 2);
         return PhiList.of(bits.get(from, from + length), length);
     }

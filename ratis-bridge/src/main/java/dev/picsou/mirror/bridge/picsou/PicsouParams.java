@@ -238,7 +238,7 @@ public record PicsouParams(
         private long windowBytes = 64L << 20;
         private int batchMaxBytes = 256 << 10;
         private long batchDelayNanos = 1_000_000L;
-        private int phiBits = 1024;
+        private int phiBits = 16384;
         private long ackIntervalNanos = 2_000_000L;
         private int ackEveryEntries = 64;
         private int ackFanout = 1;
@@ -278,7 +278,7 @@ public record PicsouParams(
         public Builder batchMaxBytes(int v) { batchMaxBytes = v; return this; }
         /** Default 1 ms. */
         public Builder batchDelayNanos(long v) { batchDelayNanos = v; return this; }
-        /** Default 1024. */
+        /** Default 16384 (an ack carries at most 2 KiB of φ-list, and only as far as the highest entry held). */
         public Builder phiBits(int v) { phiBits = v; return this; }
         /** Default 2 ms. */
         public Builder ackIntervalNanos(long v) { ackIntervalNanos = v; return this; }

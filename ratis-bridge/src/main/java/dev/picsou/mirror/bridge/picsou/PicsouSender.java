@@ -109,8 +109,9 @@ public final class PicsouSender implements StreamSender {
         }
         AckFrame ack = (AckFrame) frame;
         int j = ack.from();
+        AckFrame previous = views[j].latest();
         if (views[j].onAck(ack, nowNanos)) {
-            sampleHeldLatency(ack, nowNanos);
+            sampleHeldLatency(ack, previous, nowNanos);
         }
         long before = quacks.quacked();
         long after = quacks.onAck(j, ack.durable());
@@ -216,34 +217,27 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
-     * Takes one latency sample from an ack: our newest first send that the ack reports held, near the top of what
-     * the receiver holds — the time from our flush to the report. Karn's rule, extended to cumulative prefixes:
-     * no sample from a resent entry, nor from one that the {@code received} prefix covers while an earlier entry
-     * of the window needed a resend (the prefix may have waited for that resend, not for our entry). Each entry
-     * gives one sample at most.
+     * Takes one latency sample from an ack: our newest first send that this ack reports held while the receiver's
+     * previous ack spoke for it and reported it missing — so it arrived between the two acks, and the time from our
+     * flush to now is its latency give or take an ack interval. Entries that a receiver could not yet report (beyond
+     * its φ-list, or before its first ack) would measure how long the report waited, not the network. Karn: resent
+     * entries give no sample. Each entry gives one at most.
      */
-    private void sampleHeldLatency(AckFrame ack, long nowNanos) {
+    private void sampleHeldLatency(AckFrame ack, AckFrame previous, long nowNanos) {
+        if (previous == null) {
+            return;
+        }
         long top = Math.min(ack.highestHeld(), Math.min(dueCursor - 1, window.top()));
         long bottom = Math.max(window.floor() + 1, top - 4L * params.senders());
         for (long seq = top; seq >= bottom; seq--) {
             long sentAt = window.firstSentAt(seq);
-            if (sentAt != OutboxWindow.NEVER && window.attempt(seq) == 0 && ack.holds(seq)) {
-                if (seq > ack.received() || !resentBelow(seq)) {
-                    timer.onSample(nowNanos - sentAt);
-                }
+            if (sentAt != OutboxWindow.NEVER && window.attempt(seq) == 0 && ack.holds(seq)
+                    && previous.received() + 1 + params.phiBits() >= seq && !previous.holds(seq)) {
+                timer.onSample(nowNanos - sentAt);
                 window.markFirstSent(seq, OutboxWindow.NEVER);
                 return;
             }
         }
-    }
-
-    private boolean resentBelow(long seq) {
-        for (long s = window.floor() + 1; s < seq; s++) {
-            if (window.attempt(s) > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void onQuacked(long before, long after, long nowNanos, ActionSink out) {
@@ -355,22 +349,28 @@ public final class PicsouSender implements StreamSender {
         for (long seq = window.floor() + 1; seq <= last; seq++) {
             long due = window.dueAt(seq);
             int attempt = window.attempt(seq);
-            long timeout = timer.timeoutNanos(attempt);
+            long timeout = timeoutNanos(attempt);
             long held = 0;
             long missing = 0;
-            long unknown = 0;
+            boolean heard = false;
+            boolean covered = false;
             for (int j = 0; j < views.length; j++) {
+                if (views[j].latest() == null) {
+                    continue;
+                }
+                heard = true;
                 if (views[j].holds(seq)) {
                     held += params.receiverStake(j);
-                } else if (views[j].latest() != null && !views[j].covers(seq)) {
-                    unknown += params.receiverStake(j);
-                } else if (seq < horizon[j]) {
-                    missing += params.receiverStake(j);
+                } else if (views[j].covers(seq, params.phiBits())) {
+                    covered = true;
+                    if (seq < horizon[j]) {
+                        missing += params.receiverStake(j);
+                    }
                 }
             }
-            if (held >= quorums.heldStake()
-                    || params.totalReceiverStake() - unknown < quorums.heldStake()) {
-                // Held by a correct replica, or beyond what the acks speak for: not known to be lost.
+            if (held >= quorums.heldStake() || (heard && !covered)) {
+                // Held by a correct replica, or beyond what any ack speaks for: not known to be lost. (With no ack
+                // at all, the timeout is all there is to go on.)
                 continue;
             }
             long holdoff = attempt == 0 ? grace : timeout;
@@ -383,7 +383,7 @@ public final class PicsouSender implements StreamSender {
                     lossesByTimeout++;
                 }
                 resend(seq, nowNanos);
-                next = Math.min(next, nowNanos + timer.timeoutNanos(window.attempt(seq)));
+                next = Math.min(next, nowNanos + timeoutNanos(window.attempt(seq)));
             } else {
                 next = Math.min(next, missing >= quorums.lossStake() ? due + holdoff : due + timeout);
             }
@@ -391,11 +391,20 @@ public final class PicsouSender implements StreamSender {
         return next;
     }
 
+    /**
+     * How long attempt {@code attempt} gets before the next one. The first {@code u_s + u_r + 1} attempts go to
+     * disjoint pairs, one of which is correct, so they follow each other at the plain timeout; only past them
+     * (the network itself is slow or down) does the timeout double per attempt.
+     */
+    private long timeoutNanos(int attempt) {
+        return timer.timeoutNanos(Math.max(0, attempt - params.senderU() - params.receiverU()));
+    }
+
     private void resend(long seq, long nowNanos) {
         int attempt = window.nextAttempt(seq, nowNanos);
         if (schedule.sender(seq, attempt) == self && state == LinkState.STREAMING) {
             resends++;
-            queues.add(schedule.receiver(seq, attempt), new SentEntry(window.entry(seq), attempt), nowNanos);
+            queues.addUrgent(schedule.receiver(seq, attempt), new SentEntry(window.entry(seq), attempt), nowNanos);
         }
     }
 

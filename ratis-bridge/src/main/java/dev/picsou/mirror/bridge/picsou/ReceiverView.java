@@ -44,9 +44,13 @@ final class ReceiverView {
         return latest;
     }
 
-    /** Whether the latest ack says whether this receiver holds {@code seq} (false beyond its φ-list). */
-    boolean covers(long seq) {
-        return latest != null && latest.covers(seq);
+    /**
+     * Whether the latest ack says whether this receiver holds {@code seq}: within its prefix, the hole after it, or
+     * the {@code phiBits} after that (a φ-list ends at the highest entry held, so entries past its end but within
+     * {@code phiBits} are reported missing by its silence). False before the first ack.
+     */
+    boolean covers(long seq, int phiBits) {
+        return latest != null && seq <= latest.received() + 1 + phiBits;
     }
 
     /** Whether the latest ack says this receiver holds {@code seq}. */

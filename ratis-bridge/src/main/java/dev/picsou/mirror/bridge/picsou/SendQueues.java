@@ -41,12 +41,24 @@ public final class SendQueues {
         this.batchDelayNanos = batchDelayNanos;
     }
 
+    /** Queues a first send behind everything already waiting for {@code receiver}. */
     public void add(int receiver, SentEntry entry, long nowNanos) {
         if (queues.get(receiver).isEmpty()) {
             oldestAt[receiver] = nowNanos;
         }
         queues.get(receiver).addLast(entry);
         queuedBytes[receiver] += entry.entry().payloadLength();
+    }
+
+    /**
+     * Queues a resend ahead of everything waiting for {@code receiver}: a resend is overdue by definition, and
+     * behind a deep queue it would time out again before it left. It also makes its batch ready at once.
+     */
+    public void addUrgent(int receiver, SentEntry entry, long nowNanos) {
+        ArrayDeque<SentEntry> q = queues.get(receiver);
+        q.addFirst(entry);
+        queuedBytes[receiver] += entry.entry().payloadLength();
+        oldestAt[receiver] = Math.min(q.size() == 1 ? nowNanos : oldestAt[receiver], nowNanos - batchDelayNanos);
     }
 
     public void setWritable(int receiver, boolean isWritable) {

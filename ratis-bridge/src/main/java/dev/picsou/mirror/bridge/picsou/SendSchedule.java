@@ -7,8 +7,11 @@ package dev.picsou.mirror.bridge.picsou;
  * {@code r = (s + floor(seq / n_s)) mod n_r}, so every (sender, receiver) pair is used in turn. Unequal stakes: the
  * Dynamic Sharewise Scheduler — each quantum of {@code q} consecutive entries is apportioned to senders and to
  * receivers in proportion to stake (Hamilton's largest-remainder method), slots interleaved smoothly, and the
- * receiver slots rotate by one per quantum. Attempt {@code i} of an entry goes from {@code (s + i) mod n_s} to
- * {@code (r + i) mod n_r}: each attempt has exactly one sender and consecutive attempts use disjoint replicas.
+ * receiver slots rotate by one per quantum. Resends rotate too: attempt {@code i} of an entry goes from the
+ * {@code i}-th of the other senders to the {@code i}-th of the other receivers, each list starting at an offset
+ * that varies from entry to entry ({@code floor(seq / n_s)}); for the first entry of each offset that is
+ * {@code (s + i, r + i)} as in the paper. Each attempt has exactly one sender, any {@code n} consecutive attempts use
+ * distinct replicas on each site, and a crashed replica's share is resent by all the others evenly.
  *
  * <p>Immutable and thread-safe.
  */
@@ -35,12 +38,27 @@ public final class SendSchedule {
 
     /** The replica of the sending site that sends attempt {@code attempt} of {@code seq}. */
     public int sender(long seq, int attempt) {
-        return (int) ((originalSender(seq) + (long) attempt) % senders);
+        return rotate(originalSender(seq), attempt, senders, seq / senders);
     }
 
     /** The replica of the receiving site that attempt {@code attempt} of {@code seq} is sent to. */
     public int receiver(long seq, int attempt) {
-        return (int) ((originalReceiver(seq) + (long) attempt) % receivers);
+        return rotate(originalReceiver(seq), attempt, receivers, seq / senders);
+    }
+
+    /**
+     * Attempt {@code attempt} in a cycle of {@code n}: position 0 is the original replica, positions 1..n-1 visit
+     * every other replica once, starting at an offset that varies with {@code spread}. Within a cycle no replica
+     * repeats, and the entries of one faulty replica are resent by all the others in turn rather than all by the
+     * next one, which would carry twice its share.
+     */
+    private static int rotate(int original, int attempt, int n, long spread) {
+        int position = attempt % n;
+        if (position == 0) {
+            return original;
+        }
+        long offset = (spread + position - 1) % (n - 1);
+        return (int) ((original + 1 + offset) % n);
     }
 
     private int originalSender(long seq) {

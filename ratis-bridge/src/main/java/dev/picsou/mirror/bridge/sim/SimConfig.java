@@ -163,7 +163,7 @@ public record SimConfig(
     }
 
     /**
-     * Engine parameters derived from the link: the fault bounds and stakes; a window of the bandwidth-delay
+     * Engine parameters derived from the link: the fault bounds and stakes; a window of three times the bandwidth-delay
      * product of the whole sending site, its round trip including the batch delay, the site commit and
      * the ack interval (at least 64 entries, 8 batches and 4 entries); a reorder grace of 3 ms plus the
      * jitter; retransmission timeouts from the round trip (min: RTT + 5 ms and at least 20 ms; initial: 4 RTT and
@@ -185,7 +185,8 @@ public record SimConfig(
         double rttMs = 2 * (oneWayDelayMs + jitterMs) + siteCommitDelayMs
                 + defaults.batchDelayNanos() / 1e6 + defaults.ackIntervalNanos() / 1e6;
         double bytesPerMs = uplinkMbps * 125.0;
-        double bdpBytes = senders * bytesPerMs * rttMs;
+        // Three round trips: a lost entry is repaired within about two more, and the stream must not stall on it.
+        double bdpBytes = 3 * senders * bytesPerMs * rttMs;
         long windowBytes = (long) Math.max(bdpBytes,
                 Math.max(8.0 * defaults.batchMaxBytes(), 4.0 * entryBytes));
         long windowEntries = Math.max(64, Math.min(1 << 18, windowBytes / entryBytes + 1));

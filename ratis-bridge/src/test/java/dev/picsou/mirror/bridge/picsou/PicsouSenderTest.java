@@ -104,18 +104,26 @@ class PicsouSenderTest {
     }
 
     @Test
-    void tailLossWithNothingLaterIsResentByTheNextReplicaAfterTheRetransmitTimeout() {
+    void tailLossWithNothingLaterIsResentByTheScheduledReplicaAfterTheRetransmitTimeout() {
         PicsouParams p = cft(3, 3);
         PicsouSender second = new PicsouSender(1, p, 0);
-        commitAll(second, 3, 0);
+        commitAll(second, 6, 0);
         RecordingSink out = new RecordingSink();
 
         second.onTick(p.initialRetransmitTimeoutNanos() - 1, out);
         assertThat(out.transmissions()).isEmpty();
 
         second.onTick(p.initialRetransmitTimeoutNanos(), out);
-        // Seq 3 was sender 0's (3 mod 3); attempt 1 falls to sender 1. Seq 1 and 2 fall to senders 2 and 0.
-        assertThat(out.transmissions()).extracting(t -> List.of(t[0], t[1])).containsExactly(List.of(1L, 3L));
+        SendSchedule schedule = new SendSchedule(p);
+        List<List<Long>> expected = new java.util.ArrayList<>();
+        for (long seq = 1; seq <= 6; seq++) {
+            if (schedule.sender(seq, 1) == 1) {
+                expected.add(List.of(1L, seq, (long) schedule.receiver(seq, 1)));
+            }
+        }
+        assertThat(expected).as("sender 1 makes some attempts 1 among six entries").isNotEmpty();
+        assertThat(out.transmissions()).extracting(t -> List.of(t[0], t[1], t[2]))
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
