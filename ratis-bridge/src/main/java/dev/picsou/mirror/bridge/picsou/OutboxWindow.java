@@ -16,6 +16,7 @@ final class OutboxWindow {
     private long[] firstSentAt;
     private long[] cumulativeBytes;
     private int[] attempt;
+    private boolean[] judged;
     private int mask;
     private long floor;
     private long top;
@@ -47,6 +48,7 @@ final class OutboxWindow {
         dueAt[i] = NEVER;
         firstSentAt[i] = NEVER;
         attempt[i] = 0;
+        judged[i] = false;
         cumulativeBytes[i] = previous + entry.payloadLength();
         top = seq;
     }
@@ -107,7 +109,17 @@ final class OutboxWindow {
     int nextAttempt(long seq, long nowNanos) {
         int i = index(seq);
         dueAt[i] = nowNanos;
+        judged[i] = false;
         return ++attempt[i];
+    }
+
+    /** Whether the latest resend of {@code seq} was already judged spurious or not. */
+    boolean judged(long seq) {
+        return judged[index(seq)];
+    }
+
+    void markJudged(long seq) {
+        judged[index(seq)] = true;
     }
 
     /** When this replica sent attempt 0 of {@code seq} itself, or {@link #NEVER}. */
@@ -129,6 +141,7 @@ final class OutboxWindow {
         firstSentAt = new long[capacity];
         cumulativeBytes = new long[capacity];
         attempt = new int[capacity];
+        judged = new boolean[capacity];
         mask = capacity - 1;
     }
 
@@ -138,6 +151,7 @@ final class OutboxWindow {
         long[] oldFirst = firstSentAt;
         long[] oldCum = cumulativeBytes;
         int[] oldAttempt = attempt;
+        boolean[] oldJudged = judged;
         int oldMask = mask;
         allocate(entries.length * 2);
         for (long s = floor + 1; s <= top; s++) {
@@ -148,6 +162,7 @@ final class OutboxWindow {
             firstSentAt[to] = oldFirst[from];
             cumulativeBytes[to] = oldCum[from];
             attempt[to] = oldAttempt[from];
+            judged[to] = oldJudged[from];
         }
     }
 }

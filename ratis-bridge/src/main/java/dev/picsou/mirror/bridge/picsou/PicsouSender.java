@@ -45,6 +45,9 @@ public final class PicsouSender implements StreamSender {
     private long resends;
     private long lossesByAcks;
     private long lossesByTimeout;
+    /** How many quarters of the smallest latency the reorder grace spans; grows when a resend proves spurious. */
+    private int reorderQuarters = 1;
+    private long spuriousResends;
     private long scanDeadline = Long.MAX_VALUE;
 
     public PicsouSender(int index, PicsouParams params, long recoveredQuackedSeq) {
@@ -286,7 +289,7 @@ public final class PicsouSender implements StreamSender {
             if (!sending) {
                 passed = Math.max(passed, seq);
             } else if (schedule.sender(seq, 0) == self) {
-                queues.add(schedule.receiver(seq, 0), new SentEntry(window.entry(seq), 0), nowNanos);
+                queues.add(target(seq, 0, nowNanos), new SentEntry(window.entry(seq), 0), nowNanos);
             }
         }
     }
@@ -328,7 +331,7 @@ public final class PicsouSender implements StreamSender {
      */
     public long reorderGraceNanos() {
         long min = timer.minSampleNanos();
-        long adaptive = min < 0 ? params.initialRetransmitTimeoutNanos() / 8 : min / 4;
+        long adaptive = min < 0 ? params.initialRetransmitTimeoutNanos() / 8 : min * reorderQuarters / 4;
         return Math.max(params.reorderGraceNanos(), adaptive);
     }
 
@@ -368,12 +371,16 @@ public final class PicsouSender implements StreamSender {
                     }
                 }
             }
+            if (held > 0 && attempt > 0 && !window.judged(seq)) {
+                window.markJudged(seq);
+                judgeResend(nowNanos - due);
+            }
             if (held >= quorums.heldStake() || (heard && !covered)) {
                 // Held by a correct replica, or beyond what any ack speaks for: not known to be lost. (With no ack
                 // at all, the timeout is all there is to go on.)
                 continue;
             }
-            long holdoff = attempt == 0 ? grace : timeout;
+            long holdoff = attempt == 0 ? grace : resendHoldoffNanos(timeout, grace);
             boolean duplicateQuack = missing >= quorums.lossStake() && nowNanos >= due + holdoff;
             boolean timedOut = nowNanos >= due + timeout;
             if (duplicateQuack || timedOut) {
@@ -392,6 +399,75 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
+     * A resend declared {@code sinceDeclared} ago is already reported held: sooner than any resend could have
+     * arrived and been reported (half the smallest latency), so the original was only late. As RACK does on
+     * DSACK, widen the reorder grace by a quarter of the smallest latency, up to a whole one.
+     */
+    private void judgeResend(long sinceDeclared) {
+        long min = timer.minSampleNanos();
+        if (min >= 0 && sinceDeclared < min / 2) {
+            spuriousResends++;
+            reorderQuarters = Math.min(4, reorderQuarters + 1);
+        }
+    }
+
+    /** Resends this replica's view found spurious (the entry was held before a resend could arrive). */
+    public long spuriousResends() {
+        return spuriousResends;
+    }
+
+    /**
+     * After a resend, how long a hole must stay open before the next attempt: long enough for the resend to arrive
+     * and be reported (the smoothed latency plus twice the grace), never longer than the timeout.
+     */
+    private long resendHoldoffNanos(long timeout, long grace) {
+        long srtt = timer.smoothedNanos();
+        return srtt < 0 ? timeout : Math.min(timeout, srtt + 2 * grace);
+    }
+
+    /**
+     * The receiver for attempt {@code attempt} of {@code seq}: the scheduled one, unless it has gone silent while
+     * others ack, in which case the next scheduled receiver that is not silent. Which receiver gets an attempt needs
+     * no agreement between senders (only who sends it does), so each sender may steer around a receiver it believes
+     * crashed; a receiver that acks again is used again.
+     */
+    private int target(long seq, int attempt, long nowNanos) {
+        int scheduled = schedule.receiver(seq, attempt);
+        if (!silent(scheduled, nowNanos)) {
+            return scheduled;
+        }
+        for (int k = 1; k < params.receivers(); k++) {
+            int next = schedule.receiver(seq, attempt + k);
+            if (!silent(next, nowNanos)) {
+                return next;
+            }
+        }
+        return scheduled;
+    }
+
+    /** No ack from {@code receiver} for a while, though another receiver acked in that time. */
+    private boolean silent(int receiver, long nowNanos) {
+        long window = silenceNanos();
+        long last = views[receiver].lastAckAtNanos();
+        if (last != Long.MIN_VALUE && nowNanos - last <= window) {
+            return false;
+        }
+        for (int j = 0; j < views.length; j++) {
+            long other = views[j].lastAckAtNanos();
+            if (j != receiver && other != Long.MIN_VALUE && nowNanos - other <= window) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How long a receiver may stay quiet before it counts as silent: a few ack rounds, at least two timeouts. */
+    private long silenceNanos() {
+        long rounds = (params.senders() + params.ackFanout() - 1) / params.ackFanout();
+        return Math.max(4 * rounds * params.ackIntervalNanos(), 2 * timer.timeoutNanos(0));
+    }
+
+    /**
      * How long attempt {@code attempt} gets before the next one. The first {@code u_s + u_r + 1} attempts go to
      * disjoint pairs, one of which is correct, so they follow each other at the plain timeout; only past them
      * (the network itself is slow or down) does the timeout double per attempt.
@@ -404,7 +480,7 @@ public final class PicsouSender implements StreamSender {
         int attempt = window.nextAttempt(seq, nowNanos);
         if (schedule.sender(seq, attempt) == self && state == LinkState.STREAMING) {
             resends++;
-            queues.addUrgent(schedule.receiver(seq, attempt), new SentEntry(window.entry(seq), attempt), nowNanos);
+            queues.addUrgent(target(seq, attempt, nowNanos), new SentEntry(window.entry(seq), attempt), nowNanos);
         }
     }
 

@@ -16,9 +16,11 @@ final class ReceiverView {
     private int size;
     private AckFrame latest;
     private long receivedSinceNanos;
+    private long lastAckAtNanos = Long.MIN_VALUE;
 
     /** Takes an ack received at {@code nowNanos}; returns whether it replaced the latest one. */
     boolean onAck(AckFrame ack, long nowNanos) {
+        lastAckAtNanos = nowNanos;
         if (latest != null && ack.received() < latest.received()) {
             return false;
         }
@@ -38,6 +40,11 @@ final class ReceiverView {
             size++;
         }
         return true;
+    }
+
+    /** When the last ack of any kind arrived, or {@link Long#MIN_VALUE} if none did. */
+    long lastAckAtNanos() {
+        return lastAckAtNanos;
     }
 
     AckFrame latest() {

@@ -181,6 +181,10 @@ public record SimConfig(
             new SplittableRandom(seed ^ 0x5EC2E7L).nextBytes(secret);
             b.linkSecret(secret);
         }
+        // A frame should occupy a replica's uplink for about a millisecond: longer frames make the shares of
+        // different senders overtake each other by whole frame times, which reads as loss.
+        double linkBytesPerMs = uplinkMbps * 125.0;
+        b.batchMaxBytes((int) Math.max(entryBytes, Math.min(256 * 1024, 2 * linkBytesPerMs)));
         PicsouParams defaults = b.build();
         double rttMs = 2 * (oneWayDelayMs + jitterMs) + siteCommitDelayMs
                 + defaults.batchDelayNanos() / 1e6 + defaults.ackIntervalNanos() / 1e6;
