@@ -48,6 +48,7 @@ public final class PicsouSender implements StreamSender {
     /** How many quarters of the smallest latency the reorder grace spans; grows when a resend proves spurious. */
     private int reorderQuarters = 1;
     private long spuriousResends;
+    private long firstAckAtNanos = Long.MIN_VALUE;
     private long scanDeadline = Long.MAX_VALUE;
 
     public PicsouSender(int index, PicsouParams params, long recoveredQuackedSeq) {
@@ -112,6 +113,9 @@ public final class PicsouSender implements StreamSender {
         }
         AckFrame ack = (AckFrame) frame;
         int j = ack.from();
+        if (firstAckAtNanos == Long.MIN_VALUE) {
+            firstAckAtNanos = nowNanos;
+        }
         AckFrame previous = views[j].latest();
         if (views[j].onAck(ack, nowNanos)) {
             sampleHeldLatency(ack, previous, nowNanos);
@@ -445,11 +449,17 @@ public final class PicsouSender implements StreamSender {
         return scheduled;
     }
 
-    /** No ack from {@code receiver} for a while, though another receiver acked in that time. */
+    /**
+     * No ack from {@code receiver} for a while (or never, a while after the first ack from anyone), though another
+     * receiver acked in that time.
+     */
     private boolean silent(int receiver, long nowNanos) {
         long window = silenceNanos();
         long last = views[receiver].lastAckAtNanos();
-        if (last != Long.MIN_VALUE && nowNanos - last <= window) {
+        if (last == Long.MIN_VALUE) {
+            last = firstAckAtNanos;
+        }
+        if (last == Long.MIN_VALUE || nowNanos - last <= window) {
             return false;
         }
         for (int j = 0; j < views.length; j++) {
