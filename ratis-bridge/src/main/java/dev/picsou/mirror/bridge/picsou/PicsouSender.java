@@ -384,7 +384,7 @@ public final class PicsouSender implements StreamSender {
                 // at all, the timeout is all there is to go on.)
                 continue;
             }
-            long holdoff = attempt == 0 ? grace : resendHoldoffNanos(timeout, grace);
+            long holdoff = attempt == 0 ? grace : timeout;
             boolean duplicateQuack = missing >= quorums.lossStake() && nowNanos >= due + holdoff;
             boolean timedOut = nowNanos >= due + timeout;
             if (duplicateQuack || timedOut) {
@@ -418,15 +418,6 @@ public final class PicsouSender implements StreamSender {
     /** Resends this replica's view found spurious (the entry was held before a resend could arrive). */
     public long spuriousResends() {
         return spuriousResends;
-    }
-
-    /**
-     * After a resend, how long a hole must stay open before the next attempt: long enough for the resend to arrive
-     * and be reported (the smoothed latency plus twice the grace), never longer than the timeout.
-     */
-    private long resendHoldoffNanos(long timeout, long grace) {
-        long srtt = timer.smoothedNanos();
-        return srtt < 0 ? timeout : Math.min(timeout, srtt + 2 * grace);
     }
 
     /**
