@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashSafetyTest {
 
     @TempDir
-    Path dir;
+    Path tmp;
+
+    private Path dir;
+
+    @BeforeEach
+    void setUp() {
+        dir = tmp.resolve("store");
+    }
 
     @Test
     void closeWithoutFlushingMemtablesRecoversMetadataAndDataTogetherFromTheWal() throws IOException {
@@ -70,14 +78,18 @@ class CrashSafetyTest {
 
     /** Starts the child, waits until it reports {@code target}, lets it run {@code extraMillis}, kills it. */
     private long runChildAndKill(int round, long target, int extraMillis) throws Exception {
-        Path stderr = dir.resolveSibling(dir.getFileName() + "-child-" + round + ".err");
-        Process child = new ProcessBuilder(
+        Path stderr = tmp.resolve("child-" + round + ".err");
+        // A killed JVM cannot delete the RocksDB native library it unpacked: unpack it inside the temp dir.
+        Path childTmp = Files.createDirectories(tmp.resolve("child-tmp-" + round));
+        ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + childTmp,
                 "-cp", System.getProperty("java.class.path"),
                 CrashWriterMain.class.getName(), dir.toString(), Integer.toString(round))
-                .redirectError(stderr.toFile())
-                .start();
+                .redirectError(stderr.toFile());
+        builder.environment().put("ROCKSDB_SHAREDLIB_DIR", childTmp.toString());
+        Process child = builder.start();
         long reported = -1;
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

@@ -23,6 +23,12 @@ import java.util.Objects;
  * The manifest's epoch, seq and Raft term/index are read from the metadata inside the checkpoint (opened
  * read-only), so they always describe exactly the state that was captured.
  *
+ * <p>Files: on the same filesystem RocksDB hard-links the SST files of the live store into the checkpoint (it
+ * never modifies an SST in place, so this is safe and cheap); never edit a file of a snapshot directory. To move a
+ * snapshot to another machine, copy the directory; to start a node from it, use {@link SnapshotRestore}.
+ * Keep snapshot directories and the live store outside the Ratis {@code sm} directory, which a chunk-mode snapshot
+ * install replaces wholesale.
+ *
  * <p>Thread-safe: any thread may write snapshots while the store is in use. No clock reads: the creation time is
  * given by the caller.
  */
