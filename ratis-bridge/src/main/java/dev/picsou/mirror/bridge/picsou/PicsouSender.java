@@ -224,22 +224,25 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
-     * Takes one latency sample from an ack: our newest first send that this ack reports held while the receiver's
-     * previous ack spoke for it and reported it missing — so it arrived between the two acks, and the time from our
-     * flush to now is its latency give or take an ack interval. Entries that a receiver could not yet report (beyond
-     * its φ-list, or before its first ack) would measure how long the report waited, not the network. Karn: resent
-     * entries give no sample. Each entry gives one at most.
+     * Takes one latency sample from an ack: our newest first send (among the 64 entries below the top of what the
+     * receiver holds) that this ack reports held while the receiver's previous ack spoke for it and reported it
+     * missing — so it arrived between the two acks, and the time from our flush to now is its latency give or take
+     * an ack interval. Entries a receiver could not yet report (beyond its φ-list, or before its first ack) would
+     * measure how long the report waited, not the network — except for the very first sample, which may come from a
+     * receiver's first ack: an upper bound, better than the initial timeout, and the same for every sender, which
+     * keeps their attempt clocks together from the start. Karn: resent entries give no sample. Each entry gives
+     * one at most.
      */
     private void sampleHeldLatency(AckFrame ack, AckFrame previous, long nowNanos) {
-        if (previous == null) {
+        if (previous == null && timer.smoothedNanos() >= 0) {
             return;
         }
         long top = Math.min(ack.highestHeld(), Math.min(dueCursor - 1, window.top()));
-        long bottom = Math.max(window.floor() + 1, top - 4L * params.senders());
+        long bottom = Math.max(window.floor() + 1, top - 64);
         for (long seq = top; seq >= bottom; seq--) {
             long sentAt = window.firstSentAt(seq);
-            if (sentAt != OutboxWindow.NEVER && window.attempt(seq) == 0 && ack.holds(seq)
-                    && previous.received() + 1 + params.phiBits() >= seq && !previous.holds(seq)) {
+            if (sentAt != OutboxWindow.NEVER && window.attempt(seq) == 0 && ack.holds(seq) && (previous == null
+                    || previous.received() + 1 + params.phiBits() >= seq && !previous.holds(seq))) {
                 timer.onSample(nowNanos - sentAt);
                 window.markFirstSent(seq, OutboxWindow.NEVER);
                 return;
@@ -350,7 +353,6 @@ public final class PicsouSender implements StreamSender {
         long next = Long.MAX_VALUE;
         for (int j = 0; j < views.length; j++) {
             horizon[j] = views[j].confirmedHorizon(nowNanos, grace);
-            next = Math.min(next, views[j].nextConfirmationAt(nowNanos, grace));
         }
         long last = Math.min(dueCursor - 1, window.top());
         for (long seq = window.floor() + 1; seq <= last; seq++) {

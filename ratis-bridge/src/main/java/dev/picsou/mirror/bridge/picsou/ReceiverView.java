@@ -17,6 +17,7 @@ final class ReceiverView {
     private AckFrame latest;
     private long receivedSinceNanos;
     private long lastAckAtNanos = Long.MIN_VALUE;
+    private long latestAtNanos = Long.MIN_VALUE;
 
     /** Takes an ack received at {@code nowNanos}; returns whether it replaced the latest one. */
     boolean onAck(AckFrame ack, long nowNanos) {
@@ -28,6 +29,7 @@ final class ReceiverView {
             receivedSinceNanos = nowNanos;
         }
         latest = ack;
+        latestAtNanos = nowNanos;
         long held = ack.highestHeld();
         if (size == 0 || held > historyHeld[(head + size - 1) % HISTORY]) {
             if (size == HISTORY) {
@@ -66,11 +68,15 @@ final class ReceiverView {
     }
 
     /**
-     * The highest entry this receiver already held at least {@code graceNanos} ago. A hole below it that the latest
-     * ack still reports has outlived the reorder grace.
+     * The highest entry this receiver already held {@code graceNanos} or more before its latest ack arrived. A hole
+     * below it that the latest ack still reports has outlived the reorder grace — a duplicate QUACK: a newer ack,
+     * not merely the passing of time, shows the hole still open.
      */
     long confirmedHorizon(long nowNanos, long graceNanos) {
-        long cutoff = nowNanos - graceNanos;
+        if (latestAtNanos == Long.MIN_VALUE) {
+            return 0;
+        }
+        long cutoff = Math.min(nowNanos, latestAtNanos) - graceNanos;
         while (size >= 2 && historyAt[(head + 1) % HISTORY] <= cutoff) {
             head = (head + 1) % HISTORY;
             size--;
@@ -81,17 +87,6 @@ final class ReceiverView {
         return historyHeld[head];
     }
 
-    /** When a hole not yet confirmed could become confirmed, or {@link Long#MAX_VALUE}. */
-    long nextConfirmationAt(long nowNanos, long graceNanos) {
-        long cutoff = nowNanos - graceNanos;
-        for (int k = 0; k < size; k++) {
-            int slot = (head + k) % HISTORY;
-            if (historyAt[slot] > cutoff) {
-                return historyAt[slot] + graceNanos;
-            }
-        }
-        return Long.MAX_VALUE;
-    }
 
     /** Since when the latest ack's {@code received} prefix has not moved. */
     long receivedSinceNanos() {

@@ -61,10 +61,14 @@ class PaperWorkedExamplesTest {
         assertThat(nextOut.transmissions()).as("a hole is not a loss before the reorder grace").isEmpty();
 
         long grace = next.reorderGraceNanos();
-        next.onTick(MS + grace - 1, nextOut);
-        assertThat(nextOut.transmissions()).isEmpty();
         next.onTick(MS + grace, nextOut);
-        other.onTick(MS + grace, otherOut);
+        assertThat(nextOut.transmissions()).as("time alone is no duplicate QUACK").isEmpty();
+
+        // The duplicate QUACK: newer acks, a reorder grace later, still report the same hole.
+        for (int receiver : new int[] {0, 1}) {
+            next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, nextOut);
+            other.onFrame(ack(params, receiver, 3, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, otherOut);
+        }
 
         SendSchedule schedule = new SendSchedule(params);
         assertThat(schedule.sender(1, 1)).as("the replica after the crashed one").isEqualTo(2);
@@ -88,6 +92,7 @@ class PaperWorkedExamplesTest {
         }
         out.clear();
         next.onFrame(ack(params, 0, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, out);
+        next.onFrame(ack(params, 0, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + 2 * next.reorderGraceNanos(), out);
         next.onTick(MS + 2 * next.reorderGraceNanos(), out);
         assertThat(2 * next.reorderGraceNanos()).isLessThan(p().initialRetransmitTimeoutNanos());
 
