@@ -54,8 +54,11 @@ public final class PicsouDriver implements AutoCloseable {
         return this;
     }
 
-    /** Queues an event for the engine; callable from any thread, never blocks. */
+    /** Queues an event for the engine; callable from any thread, never blocks. Dropped after {@link #close()}. */
     public void submit(EngineEvent event) {
+        if (!running) {
+            return;
+        }
         inbox.add(event);
         if (parked.get()) {
             LockSupport.unpark(thread);

@@ -242,9 +242,9 @@ public record PicsouParams(
         private long ackIntervalNanos = 2_000_000L;
         private int ackEveryEntries = 64;
         private int ackFanout = 1;
-        private long reorderGraceNanos = 3_000_000L;
+        private long reorderGraceNanos = 10_000_000L;
         private long initialRetransmitTimeoutNanos = 500_000_000L;
-        private long minRetransmitTimeoutNanos = 20_000_000L;
+        private long minRetransmitTimeoutNanos = 200_000_000L;
         private long maxRetransmitTimeoutNanos = 10_000_000_000L;
         private int senderLeader;
         private int receiverLeader;
@@ -286,11 +286,14 @@ public record PicsouParams(
         public Builder ackEveryEntries(int v) { ackEveryEntries = v; return this; }
         /** Default 1: each ack round goes to the next sending replica in turn. */
         public Builder ackFanout(int v) { ackFanout = v; return this; }
-        /** Default 3 ms. */
+        /**
+         * Default 10 ms: a floor under the adaptive grace; Raft followers apply (and so send their shares) a little
+         * after the leader, and that skew must not read as loss.
+         */
         public Builder reorderGraceNanos(long v) { reorderGraceNanos = v; return this; }
         /** Default 500 ms. */
         public Builder initialRetransmitTimeoutNanos(long v) { initialRetransmitTimeoutNanos = v; return this; }
-        /** Default 20 ms. */
+        /** Default 200 ms (as TCP's): the timeout is the backstop for tail losses, not the fast path. */
         public Builder minRetransmitTimeoutNanos(long v) { minRetransmitTimeoutNanos = v; return this; }
         /** Default 10 s. */
         public Builder maxRetransmitTimeoutNanos(long v) { maxRetransmitTimeoutNanos = v; return this; }

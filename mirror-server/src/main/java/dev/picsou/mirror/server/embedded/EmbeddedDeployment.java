@@ -1,0 +1,410 @@
+package dev.picsou.mirror.server.embedded;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.picsou.mirror.bridge.baseline.Protocols;
+import dev.picsou.mirror.bridge.hook.MirrorHook;
+import dev.picsou.mirror.bridge.hook.MirrorStateMachine;
+import dev.picsou.mirror.bridge.hook.PrimaryHook;
+import dev.picsou.mirror.bridge.hook.PrimaryLink;
+import dev.picsou.mirror.bridge.picsou.PicsouParams;
+import dev.picsou.mirror.bridge.picsou.StreamProtocol;
+import dev.picsou.mirror.bridge.transport.FaultSettings;
+import dev.picsou.mirror.bridge.transport.FaultyTransport;
+import dev.picsou.mirror.bridge.transport.NettyTransport;
+import dev.picsou.mirror.bridge.transport.NettyTransportConfig;
+import dev.picsou.mirror.bridge.transport.PeerDirectory;
+import dev.picsou.mirror.bridge.transport.PeerId;
+import dev.picsou.mirror.bridge.transport.TransportFactory;
+import dev.picsou.mirror.server.app.KvCommand;
+import dev.picsou.mirror.server.app.KvStateMachine;
+import dev.picsou.mirror.server.site.LocalSite;
+import dev.picsou.mirror.server.site.LocalSiteConfig;
+import dev.picsou.mirror.server.site.NodeContext;
+import dev.picsou.mirror.storage.StateDigest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+import org.apache.ratis.statemachine.StateMachine;
+
+/**
+ * A primary site and a mirror site of the reference KV application, running in this JVM on loopback: real Ratis
+ * servers, real RocksDB, the Picsou channel over real Netty TCP. What the demo, the benchmark and the multi-site
+ * tests stand on.
+ *
+ * <p>Each site is a {@link LocalSite}. A primary node's state machine is the {@link KvStateMachine} wrapped by the
+ * mirroring hook; a mirror node's is the {@link MirrorStateMachine} with the KV applier. Every replica has its own
+ * Netty transport on a free port, optionally behind a {@link FaultyTransport} whose faults tests switch at run
+ * time. Stopping and restarting a node rebuilds its hook on the same directories, as a process restart would.
+ *
+ * <p>Thread-safe for the accessors; start, stop, restart and close are meant to be called from one thread.
+ */
+public final class EmbeddedDeployment implements AutoCloseable {
+    /** Site id of the primary. */
+    public static final String PRIMARY = "dc-primary";
+    /** Site id of the mirror. */
+    public static final String MIRROR = "dc-mirror";
+
+    private final Options options;
+    private final StreamProtocol protocol;
+    private final PicsouParams params;
+    private final PeerDirectory directory = new PeerDirectory();
+    private final Map<PeerId, InetSocketAddress> linkAddresses = new ConcurrentHashMap<>();
+    private final Map<Integer, PrimaryHook> primaryHooks = new ConcurrentHashMap<>();
+    private final Map<Integer, MirrorHook> mirrorHooks = new ConcurrentHashMap<>();
+    private final Map<Integer, KvStateMachine> primaryKv = new ConcurrentHashMap<>();
+    private final Map<Integer, MetricRegistry> primaryMetrics = new ConcurrentHashMap<>();
+    private final List<FaultyTransport> faulty = new ArrayList<>();
+    private volatile FaultSettings faults = FaultSettings.NONE;
+    private final LocalSite primary;
+    private final LocalSite mirror;
+
+    /**
+     * How to lay out the deployment.
+     *
+     * @param protocol      picsou, or a baseline (ata, ll, otu, ost)
+     * @param primaryNodes  replicas of the primary site
+     * @param mirrorNodes   replicas of the mirror site
+     * @param baseDirectory a fresh directory for all data
+     * @param faultyLinks   put every replica's transport behind a {@link FaultyTransport} (see {@link #faults})
+     * @param seed          seed of the fault decorators
+     */
+    public record Options(String protocol, int primaryNodes, int mirrorNodes, Path baseDirectory, boolean faultyLinks,
+                          long seed) {
+        public Options {
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(baseDirectory, "baseDirectory");
+            if (primaryNodes < 1 || mirrorNodes < 1) {
+                throw new IllegalArgumentException("each site needs at least one node");
+            }
+        }
+
+        /** 3 + 3 Picsou replicas, plain links. */
+        public static Options defaults(Path baseDirectory) {
+            return new Options("picsou", 3, 3, baseDirectory, false, 1);
+        }
+
+        public Options withProtocol(String name) {
+            return new Options(name, primaryNodes, mirrorNodes, baseDirectory, faultyLinks, seed);
+        }
+
+        public Options withFaultyLinks(boolean on) {
+            return new Options(protocol, primaryNodes, mirrorNodes, baseDirectory, on, seed);
+        }
+    }
+
+    private EmbeddedDeployment(Options options) {
+        this.options = options;
+        this.protocol = Protocols.byName(options.protocol());
+        this.params = PicsouParams.builder(options.primaryNodes(), options.mirrorNodes()).build();
+        for (int i = 0; i < options.primaryNodes(); i++) {
+            register(new PeerId(PRIMARY, i));
+        }
+        for (int i = 0; i < options.mirrorNodes(); i++) {
+            register(new PeerId(MIRROR, i));
+        }
+        this.mirror = new LocalSite(LocalSiteConfig.defaults(MIRROR, options.baseDirectory().resolve(MIRROR))
+                .withNodeCount(options.mirrorNodes()), this::newMirrorStateMachine);
+        this.primary = new LocalSite(LocalSiteConfig.defaults(PRIMARY, options.baseDirectory().resolve(PRIMARY))
+                .withNodeCount(options.primaryNodes()), this::newPrimaryStateMachine);
+    }
+
+    /** Starts the mirror site, then the primary site, each until it has a leader. */
+    public static EmbeddedDeployment start(Options options) throws IOException {
+        EmbeddedDeployment d = new EmbeddedDeployment(options);
+        try {
+            d.mirror.start();
+            d.primary.start();
+            return d;
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    public LocalSite primary() {
+        return primary;
+    }
+
+    public LocalSite mirror() {
+        return mirror;
+    }
+
+    public PicsouParams params() {
+        return params;
+    }
+
+    /** The hook of primary replica {@code i} as it runs now (rebuilt on restart), or null when it is stopped. */
+    public PrimaryHook primaryHook(int i) {
+        return primary.isRunning(i) ? primaryHooks.get(i) : null;
+    }
+
+    /** The hook of mirror replica {@code i} as it runs now, or null when it is stopped. */
+    public MirrorHook mirrorHook(int i) {
+        return mirror.isRunning(i) ? mirrorHooks.get(i) : null;
+    }
+
+    /** The KV state machine of primary replica {@code i} as it runs now. */
+    public KvStateMachine primaryKv(int i) {
+        return primaryKv.get(i);
+    }
+
+    /** Highest seq any running primary replica committed. */
+    public long primarySeq() {
+        long max = 0;
+        for (int i = 0; i < options.primaryNodes(); i++) {
+            PrimaryHook h = primaryHook(i);
+            if (h != null) {
+                max = Math.max(max, h.link().committedSeq());
+            }
+        }
+        return max;
+    }
+
+    /** Lowest QUACKed seq among running primary replicas (every one of them knows the mirror holds this much). */
+    public long quackedSeq() {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < options.primaryNodes(); i++) {
+            PrimaryHook h = primaryHook(i);
+            if (h != null) {
+                min = Math.min(min, h.link().quackedSeq());
+            }
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
+    }
+
+    /** Highest durable seq of any running mirror replica. */
+    public long mirrorSeq() {
+        long max = 0;
+        for (int i = 0; i < options.mirrorNodes(); i++) {
+            MirrorHook h = mirrorHook(i);
+            if (h != null) {
+                max = Math.max(max, h.stateMachine().durableSeq());
+            }
+        }
+        return max;
+    }
+
+    /** Lowest durable seq among running mirror replicas. */
+    public long mirrorSeqMin() {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < options.mirrorNodes(); i++) {
+            MirrorHook h = mirrorHook(i);
+            if (h != null) {
+                min = Math.min(min, h.stateMachine().durableSeq());
+            }
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
+    }
+
+    /** Digest of primary replica {@code i}'s KV state. */
+    public StateDigest primaryDigest(int i) {
+        return primaryKv.get(i).digest();
+    }
+
+    /** Digest of mirror replica {@code i}'s materialized KV state. */
+    public StateDigest mirrorDigest(int i) {
+        return mirrorHooks.get(i).stateMachine().store().kv().digest();
+    }
+
+    /**
+     * Waits until the stream is drained: every running mirror replica is durable up to the primary's last seq and
+     * every running primary replica holds the QUACK for it. Returns whether it happened within {@code timeout}.
+     */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        return await(timeout, () -> {
+            long seq = primarySeq();
+            return mirrorSeqMin() >= seq && quackedSeq() >= seq;
+        });
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes. */
+    public static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** Entry transmissions (first sends and resends) by every primary replica so far. */
+    public long entriesSent() {
+        return primaryMetrics.values().stream()
+                .mapToLong(m -> m.getMeters().entrySet().stream()
+                        .filter(e -> e.getKey().endsWith(".entries_sent"))
+                        .mapToLong(e -> e.getValue().getCount()).sum())
+                .sum();
+    }
+
+    /** Commit-to-QUACK latency on primary replica {@code i} (nanoseconds), or null before it ran. */
+    public com.codahale.metrics.Snapshot quackLatency(int i) {
+        MetricRegistry m = primaryMetrics.get(i);
+        if (m == null) {
+            return null;
+        }
+        return m.getTimers().entrySet().stream().filter(e -> e.getKey().endsWith(".quack_latency"))
+                .map(e -> e.getValue().getSnapshot()).findFirst().orElse(null);
+    }
+
+    /** Resends by every primary replica so far. */
+    public long resends() {
+        return primaryMetrics.values().stream()
+                .mapToLong(m -> m.getMeters().entrySet().stream()
+                        .filter(e -> e.getKey().endsWith(".resends"))
+                        .mapToLong(e -> e.getValue().getCount()).sum())
+                .sum();
+    }
+
+    /** Applies {@code settings} to every faulty link now and to those built later (restarts). */
+    public void faults(FaultSettings settings) {
+        requireFaultyLinks();
+        faults = settings;
+        synchronized (faulty) {
+            faulty.forEach(f -> f.setSettings(settings));
+        }
+    }
+
+    /** Cuts every frame between the two sites until {@link #heal()}. */
+    public void partitionSites() {
+        requireFaultyLinks();
+        synchronized (faulty) {
+            faulty.forEach(f -> f.blockWhen((from, to) -> !from.siteId().equals(to.siteId())));
+        }
+    }
+
+    /** Ends a partition. */
+    public void heal() {
+        requireFaultyLinks();
+        synchronized (faulty) {
+            faulty.forEach(FaultyTransport::heal);
+        }
+    }
+
+    public void stopPrimary(int i) throws IOException {
+        primary.stop(i);
+        closeQuietly(primaryHooks.get(i));
+    }
+
+    public void restartPrimary(int i) throws IOException {
+        primary.restart(i);
+    }
+
+    public void stopMirror(int i) throws IOException {
+        mirror.stop(i);
+        closeQuietly(mirrorHooks.get(i));
+    }
+
+    public void restartMirror(int i) throws IOException {
+        mirror.restart(i);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(primary);
+        primaryHooks.values().forEach(EmbeddedDeployment::closeQuietly);
+        closeQuietly(mirror);
+        mirrorHooks.values().forEach(EmbeddedDeployment::closeQuietly);
+    }
+
+    private StateMachine newPrimaryStateMachine(NodeContext node) {
+        int i = node.nodeIndex();
+        closeQuietly(primaryHooks.remove(i));
+        MetricRegistry metrics = new MetricRegistry();
+        KvStateMachine kv = new KvStateMachine(node.dataDirectory().resolve("kv"));
+        PrimaryHook hook = PrimaryHook.builder()
+                .sites(PRIMARY, MIRROR)
+                .replicaIndex(i)
+                .params(params)
+                .protocol(protocol)
+                .transport(transport(new PeerId(PRIMARY, i)))
+                .hookStoreDir(node.dataDirectory().resolve("hook"))
+                .stateMachine(kv)
+                .metrics(metrics)
+                .build();
+        primaryKv.put(i, kv);
+        primaryMetrics.put(i, metrics);
+        primaryHooks.put(i, hook);
+        hook.start();
+        return hook.stateMachine();
+    }
+
+    private StateMachine newMirrorStateMachine(NodeContext node) {
+        int i = node.nodeIndex();
+        closeQuietly(mirrorHooks.remove(i));
+        MirrorHook hook = MirrorHook.builder()
+                .sites(MIRROR, PRIMARY)
+                .replicaIndex(i)
+                .params(params)
+                .protocol(protocol)
+                .transport(transport(new PeerId(MIRROR, i)))
+                .storeDir(node.dataDirectory().resolve("mirror"))
+                .applier(KvCommand::applyTo)
+                .raftClient(mirror::client)
+                .metrics(new MetricRegistry())
+                .build();
+        mirrorHooks.put(i, hook);
+        hook.start();
+        return hook.stateMachine();
+    }
+
+    private TransportFactory transport(PeerId self) {
+        NettyTransportConfig config = NettyTransportConfig.builder(self, linkAddresses.get(self), directory).build();
+        TransportFactory netty = NettyTransport.factory(config);
+        if (!options.faultyLinks()) {
+            return netty;
+        }
+        return listener -> {
+            FaultyTransport t = new FaultyTransport(netty, listener, faults, options.seed() ^ self.hashCode());
+            synchronized (faulty) {
+                faulty.add(t);
+            }
+            return t;
+        };
+    }
+
+    private void register(PeerId peer) {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort());
+        linkAddresses.put(peer, address);
+        directory.register(peer, address);
+    }
+
+    private void requireFaultyLinks() {
+        if (!options.faultyLinks()) {
+            throw new IllegalStateException("this deployment was started without faulty links");
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            // Best effort on the way down; the caller is shutting everything.
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.picsou.mirror.bridge.hook;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
+
+/**
+ * A tiny user state machine for the hook tests: counts the transactions it applies and keeps an order-sensitive
+ * hash of their payloads; snapshots both to one file ({@link SimpleStateMachineStorage}), so chunk-mode installs
+ * and restarts work like a real application's.
+ */
+final class CountingStateMachine extends BaseStateMachine {
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final AtomicInteger reinitializations = new AtomicInteger();
+    private long count;
+    private long hash;
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        load(storage.getLatestSnapshot());
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    @Override
+    public void pause() {
+        LifeCycle lc = getLifeCycle();
+        if (lc.getCurrentState() == LifeCycle.State.RUNNING) {
+            lc.transition(LifeCycle.State.PAUSING);
+            lc.transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        reinitializations.incrementAndGet();
+        load(storage.loadLatestSnapshot());
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    private synchronized void load(SingleFileSnapshotInfo snapshot) throws IOException {
+        if (snapshot == null) {
+            return;
+        }
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(snapshot.getFile().getPath()))) {
+            count = in.readLong();
+            hash = in.readLong();
+        }
+        TermIndex applied = getLastAppliedTermIndex();
+        if (applied == null || snapshot.getTermIndex().compareTo(applied) > 0) {
+            updateLastAppliedTermIndex(snapshot.getTermIndex());
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        byte[] payload = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        long c;
+        synchronized (this) {
+            count++;
+            hash = hash * 31 + crc.getValue();
+            c = count;
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFromUtf8(Long.toString(c))));
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        long c;
+        long h;
+        TermIndex last;
+        synchronized (this) {
+            c = count;
+            h = hash;
+            last = getLastAppliedTermIndex();
+        }
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file.toPath()))) {
+            out.writeLong(c);
+            out.writeLong(h);
+        }
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), null), last));
+        return last.getIndex();
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        synchronized (this) {
+            return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
+                    ByteBuffer.allocate(16).putLong(count).putLong(hash).flip())));
+        }
+    }
+
+    synchronized long count() {
+        return count;
+    }
+
+    synchronized long hash() {
+        return hash;
+    }
+
+    int reinitializations() {
+        return reinitializations.get();
+    }
+}

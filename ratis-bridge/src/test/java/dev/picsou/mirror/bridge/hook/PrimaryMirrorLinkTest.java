@@ -1,0 +1,273 @@
+package dev.picsou.mirror.bridge.hook;
+
+import dev.picsou.mirror.bridge.model.Entry;
+import dev.picsou.mirror.storage.HookMetadata;
+import dev.picsou.mirror.storage.StoredEntry;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole data path on real Ratis: a 3-replica primary site whose user state machine is wrapped by the hook
+ * streams to a 3-replica mirror site over the Picsou engines (in-memory transport), with RocksDB everywhere.
+ */
+class PrimaryMirrorLinkTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private TwoSites sites;
+
+    @BeforeAll
+    static void quiet() {
+        HookTestLogging.quiet();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (sites != null) {
+            sites.close();
+        }
+    }
+
+    private void awaitMirrorDurable(long seq) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertThat(sites.mirrors[i].stateMachine().durableSeq()).as("mirror %d durable", i).isEqualTo(seq);
+            }
+        });
+    }
+
+    private void awaitOutboxesDrained(long seq) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (int i = 0; i < 3; i++) {
+                PrimaryLink link = sites.primaries[i].link();
+                assertThat(link.quackedSeq()).as("primary %d QUACK", i).isEqualTo(seq);
+                assertThat(link.outboxEntries()).as("primary %d outbox", i).isZero();
+                assertThat(link.lagEntries()).isZero();
+                HookMetadata m = sites.primaries[i].stateMachine().hookMetadata().orElseThrow();
+                assertThat(m.quackedSeq()).isEqualTo(seq);
+                assertThat(m.lastSeq()).isEqualTo(seq);
+            }
+        });
+    }
+
+    private HookMetadata hook(int i) {
+        return sites.primaries[i].stateMachine().hookMetadata().orElseThrow();
+    }
+
+    /** The entries a replica numbered, by seq; asserts they are dense from the first one. */
+    private static List<Entry> bySeq(List<Entry> observed) {
+        List<Entry> copy;
+        synchronized (observed) {
+            copy = new ArrayList<>(observed);
+        }
+        for (int k = 1; k < copy.size(); k++) {
+            assertThat(copy.get(k).seq()).isEqualTo(copy.get(k - 1).seq() + 1);
+        }
+        return copy;
+    }
+
+    private void assertMirrorHoldsExactly(List<Entry> committed) {
+        List<StoredEntry> expected = committed.stream().map(Entries::toStored).toList();
+        List<String> payloads = committed.stream()
+                .map(e -> new String(e.payload(), StandardCharsets.UTF_8)).toList();
+        for (int i = 0; i < 3; i++) {
+            assertThat(sites.mirrorEntryLog(i)).as("mirror %d entry log", i).isEqualTo(expected);
+            assertThat(sites.appliers[i].applied()).as("mirror %d applied, exactly once, in seq order", i)
+                    .isEqualTo(payloads);
+        }
+        byte[] digest0 = sites.mirrors[0].stateMachine().store().kv().digest().sha256();
+        assertThat(sites.mirrors[1].stateMachine().store().kv().digest().sha256()).isEqualTo(digest0);
+        assertThat(sites.mirrors[2].stateMachine().store().kv().digest().sha256()).isEqualTo(digest0);
+    }
+
+    @Test
+    void aStreamOfThousandsOfEntriesArrivesCompleteInOrderAndExactlyOnce() {
+        sites = new TwoSites(dir, p -> { }, DurabilityPolicy.async());
+        sites.startAll();
+        int n = 3000;
+        TwoSites.write(sites.eastClient(), 1, n, 0);
+        awaitMirrorDurable(n);
+        awaitOutboxesDrained(n);
+
+        List<Entry> leaderView = bySeq(sites.observed[0]);
+        assertThat(leaderView).hasSize(n);
+        assertThat(leaderView.get(0).seq()).isEqualTo(1);
+        for (int i = 1; i < 3; i++) {
+            assertThat(bySeq(sites.observed[i])).as("replica %d numbers like replica 0", i).isEqualTo(leaderView);
+        }
+        assertMirrorHoldsExactly(leaderView);
+
+        long firstSends = 0;
+        for (int i = 0; i < 3; i++) {
+            PrimaryLinkMetrics m = sites.primaries[i].link().metrics();
+            firstSends += m.entriesSent.getCount() - m.resends.getCount();
+            // A lagging replica may hear the QUACK of an entry before it commits it: no latency sample then.
+            assertThat(m.quackLatency.getCount()).isBetween(1L, (long) n);
+        }
+        // Attempt 0 of each entry leaves its scheduled sender at most once; a sender lagging behind the QUACK
+        // skips it (the entry was resent by another replica meanwhile).
+        assertThat(firstSends).as("first transmissions").isBetween(n * 9L / 10, (long) n);
+    }
+
+    @Test
+    void aStreamOverNettyOnLoopbackArrivesCompleteAndExactlyOnce() {
+        sites = new TwoSites(dir, p -> { }, DurabilityPolicy.async(), TwoSites.Wire.NETTY);
+        sites.startAll();
+        int n = 1500;
+        TwoSites.write(sites.eastClient(), 1, n, 100);
+        awaitMirrorDurable(n);
+        awaitOutboxesDrained(n);
+        List<Entry> leaderView = bySeq(sites.observed[0]);
+        assertThat(leaderView).hasSize(n);
+        for (int i = 1; i < 3; i++) {
+            assertThat(bySeq(sites.observed[i])).isEqualTo(leaderView);
+        }
+        assertMirrorHoldsExactly(leaderView);
+    }
+
+    @Test
+    void aRestartedPrimaryFollowerResumesWithTheRightSeqAndNoDuplicatesOnTheMirror() {
+        sites = new TwoSites(dir, p -> { }, DurabilityPolicy.async());
+        sites.startAll();
+        RaftClient client = sites.eastClient();
+        TwoSites.write(client, 1, 500, 0);
+        awaitMirrorDurable(500);
+
+        int follower = (sites.east.awaitLeader() + 1) % 3;
+        await().atMost(WAIT).until(() -> hook(follower).lastSeq() == 500);
+        sites.stopPrimary(follower);
+        TwoSites.write(client, 501, 1000, 0);
+        awaitMirrorDurable(1000);
+
+        sites.startPrimary(follower);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(hook(follower).lastSeq()).isEqualTo(1000));
+        assertThat(sites.primaries[follower].stateMachine().replayedEntries())
+                .as("the restart re-applied the first 500 without numbering them again").isEqualTo(500);
+        TwoSites.write(client, 1001, 1500, 0);
+
+        awaitMirrorDurable(1500);
+        awaitOutboxesDrained(1500);
+        int witness = (follower + 1) % 3;
+        List<Entry> all = bySeq(sites.observed[witness]);
+        assertThat(all).hasSize(1500);
+        List<Entry> afterRestart = bySeq(sites.observed[follower]);
+        assertThat(afterRestart.get(0).seq()).isEqualTo(501);
+        assertThat(afterRestart).as("seqs the restarted replica assigned").isEqualTo(all.subList(500, 1500));
+        assertMirrorHoldsExactly(all);
+    }
+
+    @Test
+    void aFollowerThatInstallsASnapshotKeepsTheSeqAndAnOutboxItCanResendFrom() {
+        sites = new TwoSites(dir, MirrorStateMachineTest::snapshotFriendly, DurabilityPolicy.async());
+        for (int i = 0; i < 3; i++) {
+            sites.startPrimary(i);
+        }
+        int leader = sites.east.awaitLeader();
+        int follower = (leader + 1) % 3;
+        RaftClient client = sites.eastClient();
+        TwoSites.write(client, 1, 300, 200);
+        await().atMost(WAIT).until(() -> hook(follower).lastSeq() == 300);
+        sites.stopPrimary(follower);
+        TwoSites.write(client, 301, 900, 200);
+        RaftClientReply snap;
+        try {
+            snap = client.getSnapshotManagementApi(sites.east.peerId(leader)).create(true, 30_000);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(snap.isSuccess()).as("snapshot: %s", snap).isTrue();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sites.east.division(leader).getRaftLog().getStartIndex())
+                .as("leader log purged").isGreaterThan(1));
+
+        sites.startPrimary(follower);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(hook(follower).lastSeq()).isEqualTo(900);
+            assertThat(sites.primaries[follower].link().committedSeq()).isEqualTo(900);
+        });
+        assertThat(sites.inner[follower].reinitializations()).as("installed a snapshot").isPositive();
+        assertThat(sites.inner[follower].count()).isEqualTo(900);
+        assertThat(sites.primaries[follower].link().outboxEntries()).as("nothing QUACKed yet: all in the outbox")
+                .isEqualTo(900);
+        assertThat(sites.primaries[follower].stateMachine().brokenReason()).isEmpty();
+        assertThat(bySeq(sites.observed[follower])).as("seqs numbered after the install, if any")
+                .allSatisfy(e -> assertThat(e.seq()).isGreaterThan(300));
+
+        for (int i = 0; i < 3; i++) {
+            sites.startMirror(i);
+        }
+        awaitMirrorDurable(900);
+        TwoSites.write(client, 901, 1000, 200);
+        awaitMirrorDurable(1000);
+        awaitOutboxesDrained(1000);
+        List<Entry> all = bySeq(sites.observed[leader]);
+        assertThat(all).hasSize(1000);
+        List<Entry> numberedByFollower = bySeq(sites.observed[follower]);
+        assertThat(numberedByFollower).isEqualTo(all.subList((int) numberedByFollower.get(0).seq() - 1, 1000));
+        assertMirrorHoldsExactly(all);
+    }
+
+    @Test
+    void syncWritesCompleteOnlyOnceTheMirrorHoldsThemAndDegradeWhenItIsAway() throws Exception {
+        sites = new TwoSites(dir, p -> { },
+                DurabilityPolicy.sync(Duration.ofMillis(1500), DurabilityPolicy.OnTimeout.DEGRADE_TO_ASYNC));
+        for (int i = 0; i < 3; i++) {
+            sites.startPrimary(i);
+        }
+        int leader = sites.east.awaitLeader();
+        RaftClient client = sites.eastClient();
+
+        CompletableFuture<RaftClientReply> blocked = client.async().send(msg("away=1"));
+        await().atMost(WAIT).until(() -> sites.primaries[leader].link().syncWaiting() == 1);
+        assertThat(blocked).as("no mirror: the sync write waits").isNotDone();
+        assertThat(blocked.get(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+        assertThat(sites.primaries[leader].link().syncDegraded()).as("released by the degrade policy").isTrue();
+
+        for (int i = 0; i < 3; i++) {
+            sites.startMirror(i);
+        }
+        await().atMost(WAIT).until(() -> !sites.primaries[leader].link().syncDegraded());
+
+        for (int k = 0; k < 20; k++) {
+            RaftClientReply reply = client.io().send(msg("sync" + k + "=" + k));
+            assertThat(reply.isSuccess()).isTrue();
+            long seq = hook(leader).lastSeq();
+            long holding = 0;
+            for (int i = 0; i < 3; i++) {
+                if (sites.mirrors[i].stateMachine().durableSeq() >= seq) {
+                    holding++;
+                }
+            }
+            assertThat(holding).as("mirror replicas holding seq %d when its write returned", seq)
+                    .isGreaterThanOrEqualTo(2);
+        }
+        assertThat(sites.primaries[leader].link().syncWaiting()).isZero();
+        awaitOutboxesDrained(21);
+        assertThat(sites.observed[leader].stream().map(Entry::seq).collect(Collectors.toList()))
+                .hasSize(21);
+    }
+
+    private static Message msg(String s) {
+        return Message.valueOf(ByteString.copyFromUtf8(s));
+    }
+}
