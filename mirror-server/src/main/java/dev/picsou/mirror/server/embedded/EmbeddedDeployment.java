@@ -66,6 +66,9 @@ public final class EmbeddedDeployment implements AutoCloseable {
     private final Map<Integer, KvStateMachine> primaryKv = new ConcurrentHashMap<>();
     private final Map<Integer, MetricRegistry> primaryMetrics = new ConcurrentHashMap<>();
     private final List<FaultyTransport> faulty = new ArrayList<>();
+    private final Map<Long, Long> committed = new ConcurrentHashMap<>();
+    private final List<String> disagreements = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Map<Integer, MetricRegistry> mirrorMetrics = new ConcurrentHashMap<>();
     private volatile FaultSettings faults = FaultSettings.NONE;
     private final LocalSite primary;
     private final LocalSite mirror;
@@ -79,9 +82,10 @@ public final class EmbeddedDeployment implements AutoCloseable {
      * @param baseDirectory a fresh directory for all data
      * @param faultyLinks   put every replica's transport behind a {@link FaultyTransport} (see {@link #faults})
      * @param seed          seed of the fault decorators
+     * @param recordEntries remember every committed entry's checksum, from every primary replica, for checks
      */
     public record Options(String protocol, int primaryNodes, int mirrorNodes, Path baseDirectory, boolean faultyLinks,
-                          long seed) {
+                          long seed, boolean recordEntries) {
         public Options {
             Objects.requireNonNull(protocol, "protocol");
             Objects.requireNonNull(baseDirectory, "baseDirectory");
@@ -92,15 +96,23 @@ public final class EmbeddedDeployment implements AutoCloseable {
 
         /** 3 + 3 Picsou replicas, plain links. */
         public static Options defaults(Path baseDirectory) {
-            return new Options("picsou", 3, 3, baseDirectory, false, 1);
+            return new Options("picsou", 3, 3, baseDirectory, false, 1, false);
         }
 
         public Options withProtocol(String name) {
-            return new Options(name, primaryNodes, mirrorNodes, baseDirectory, faultyLinks, seed);
+            return new Options(name, primaryNodes, mirrorNodes, baseDirectory, faultyLinks, seed, recordEntries);
         }
 
         public Options withFaultyLinks(boolean on) {
-            return new Options(protocol, primaryNodes, mirrorNodes, baseDirectory, on, seed);
+            return new Options(protocol, primaryNodes, mirrorNodes, baseDirectory, on, seed, recordEntries);
+        }
+
+        public Options withRecordedEntries(boolean on) {
+            return new Options(protocol, primaryNodes, mirrorNodes, baseDirectory, faultyLinks, seed, on);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(protocol, primaryNodes, mirrorNodes, baseDirectory, faultyLinks, s, recordEntries);
         }
     }
 
@@ -260,6 +272,40 @@ public final class EmbeddedDeployment implements AutoCloseable {
                 .map(e -> e.getValue().getSnapshot()).findFirst().orElse(null);
     }
 
+    /**
+     * Every entry committed on any primary replica so far, as seq -> (term, index, CRC32C) packed in one long per
+     * entry ({@link #recordKey}); only with {@link Options#recordEntries()}.
+     */
+    public Map<Long, Long> committedEntries() {
+        return java.util.Collections.unmodifiableMap(committed);
+    }
+
+    /** Places where two primary replicas gave the same seq to different entries (must stay empty). */
+    public List<String> seqDisagreements() {
+        return List.copyOf(disagreements);
+    }
+
+    /** What {@link #committedEntries()} keeps of an entry: its Raft index and payload checksum. */
+    public static long recordKey(long raftIndex, int crc32c) {
+        return (raftIndex << 32) ^ (crc32c & 0xFFFFFFFFL);
+    }
+
+    /** Entries applied by mirror replica {@code i} since it last started. */
+    public long mirrorApplied(int i) {
+        MetricRegistry m = mirrorMetrics.get(i);
+        return m == null ? 0 : m.getMeters().entrySet().stream().filter(e -> e.getKey().endsWith(".applied_entries"))
+                .mapToLong(e -> e.getValue().getCount()).sum();
+    }
+
+    private void record(int replica, dev.picsou.mirror.bridge.model.Entry e) {
+        long key = recordKey(e.raftIndex(), e.crc32c());
+        Long previous = committed.putIfAbsent(e.seq(), key);
+        if (previous != null && previous != key) {
+            disagreements.add("seq " + e.seq() + ": replica " + replica + " committed index/crc " + key
+                    + ", another replica " + previous);
+        }
+    }
+
     /** Resends by every primary replica so far. */
     public long resends() {
         return primaryMetrics.values().stream()
@@ -334,6 +380,7 @@ public final class EmbeddedDeployment implements AutoCloseable {
                 .hookStoreDir(node.dataDirectory().resolve("hook"))
                 .stateMachine(kv)
                 .metrics(metrics)
+                .observer(options.recordEntries() ? e -> record(i, e) : e -> { })
                 .build();
         primaryKv.put(i, kv);
         primaryMetrics.put(i, metrics);
@@ -345,6 +392,7 @@ public final class EmbeddedDeployment implements AutoCloseable {
     private StateMachine newMirrorStateMachine(NodeContext node) {
         int i = node.nodeIndex();
         closeQuietly(mirrorHooks.remove(i));
+        MetricRegistry registry = new MetricRegistry();
         MirrorHook hook = MirrorHook.builder()
                 .sites(MIRROR, PRIMARY)
                 .replicaIndex(i)
@@ -354,8 +402,9 @@ public final class EmbeddedDeployment implements AutoCloseable {
                 .storeDir(node.dataDirectory().resolve("mirror"))
                 .applier(KvCommand::applyTo)
                 .raftClient(mirror::client)
-                .metrics(new MetricRegistry())
+                .metrics(registry)
                 .build();
+        mirrorMetrics.put(i, registry);
         mirrorHooks.put(i, hook);
         hook.start();
         return hook.stateMachine();
