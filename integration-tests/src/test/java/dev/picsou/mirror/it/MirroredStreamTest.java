@@ -69,8 +69,9 @@ class MirroredStreamTest {
             d.faults(FaultSettings.NONE);
             load.stop();
 
-            assertThat(d.awaitDrained(DRAIN)).as("drained: primary %d, mirror %d, quacked %d", d.primarySeq(),
-                    d.mirrorSeqMin(), d.quackedSeq()).isTrue();
+            boolean drained = d.awaitDrained(DRAIN);
+            assertThat(drained).as("drained: primary %d, quacked %d, mirror %s", d.primarySeq(), d.quackedSeq(),
+                    describeMirror(d)).isTrue();
             assertThat(d.primarySeq()).as("the load made progress through the faults").isGreaterThan(1_000);
             assertMirrorsThePrimary(d, false);
         }
@@ -93,6 +94,30 @@ class MirroredStreamTest {
             d.restartMirror(index);
             d.mirror().awaitLeader(Duration.ofSeconds(30));
         }
+    }
+
+    private static String describeMirror(EmbeddedDeployment d) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            var hook = d.mirrorHook(i);
+            sb.append("\n  replica ").append(i);
+            if (hook == null) {
+                sb.append(" stopped");
+                continue;
+            }
+            sb.append(" durable=").append(hook.stateMachine().durableSeq())
+                    .append(" link=").append(hook.link().status())
+                    .append(" broken=").append(hook.stateMachine().brokenReason().orElse("-"));
+            try {
+                var div = d.mirror().division(i);
+                sb.append(" applied=").append(div.getInfo().getLastAppliedIndex())
+                        .append(" committed=").append(div.getRaftLog().getLastCommittedIndex())
+                        .append(" role=").append(div.getInfo().getCurrentRole());
+            } catch (Exception e) {
+                sb.append(" division: ").append(e);
+            }
+        }
+        return sb.toString();
     }
 
     private static int follower(int leader, SplittableRandom random) {

@@ -231,14 +231,26 @@ public final class EmbeddedDeployment implements AutoCloseable {
     }
 
     /**
-     * Waits until the stream is drained: every running mirror replica is durable up to the primary's last seq and
-     * every running primary replica holds the QUACK for it. Returns whether it happened within {@code timeout}.
+     * Waits until the stream is drained: every running primary replica committed the primary's last seq, every
+     * running mirror replica is durable up to it and every running primary replica holds the QUACK for it. Returns whether it happened within {@code timeout}.
      */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         return await(timeout, () -> {
             long seq = primarySeq();
-            return mirrorSeqMin() >= seq && quackedSeq() >= seq;
+            return primarySeqMin() >= seq && mirrorSeqMin() >= seq && quackedSeq() >= seq;
         });
+    }
+
+    /** Lowest seq committed by a running primary replica (a restarted one catches up through Raft). */
+    public long primarySeqMin() {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < options.primaryNodes(); i++) {
+            PrimaryHook h = primaryHook(i);
+            if (h != null) {
+                min = Math.min(min, h.link().committedSeq());
+            }
+        }
+        return min == Long.MAX_VALUE ? 0 : min;
     }
 
     /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes. */
