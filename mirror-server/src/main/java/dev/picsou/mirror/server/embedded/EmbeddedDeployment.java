@@ -191,16 +191,34 @@ public final class EmbeddedDeployment implements AutoCloseable {
         return max;
     }
 
-    /** Lowest QUACKed seq among running primary replicas (every one of them knows the mirror holds this much). */
+    /**
+     * The QUACKed seq the protocol promises: for Picsou and all-to-all, the lowest among running primary replicas
+     * (every one of them hears acks and knows the mirror holds this much); for the leader-based baselines (LL, OTU),
+     * whose acks go to the sending leader only, the highest; one-shot has no acks at all and reports 0.
+     */
     public long quackedSeq() {
-        long min = Long.MAX_VALUE;
+        if (!protocolQuacks()) {
+            return 0;
+        }
+        boolean everyReplica = !leaderAcked();
+        long result = everyReplica ? Long.MAX_VALUE : 0;
         for (int i = 0; i < options.primaryNodes(); i++) {
             PrimaryHook h = primaryHook(i);
             if (h != null) {
-                min = Math.min(min, h.link().quackedSeq());
+                long q = h.link().quackedSeq();
+                result = everyReplica ? Math.min(result, q) : Math.max(result, q);
             }
         }
-        return min == Long.MAX_VALUE ? 0 : min;
+        return result == Long.MAX_VALUE ? 0 : result;
+    }
+
+    /** Whether the protocol acknowledges at all (one-shot does not). */
+    public boolean protocolQuacks() {
+        return !protocol.name().equals("ost");
+    }
+
+    private boolean leaderAcked() {
+        return protocol.name().equals("ll") || protocol.name().equals("otu");
     }
 
     /** Highest durable seq of any running mirror replica. */
@@ -244,7 +262,7 @@ public final class EmbeddedDeployment implements AutoCloseable {
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         return await(timeout, () -> {
             long seq = primarySeq();
-            return primarySeqMin() >= seq && mirrorSeqMin() >= seq && quackedSeq() >= seq;
+            return primarySeqMin() >= seq && mirrorSeqMin() >= seq && (!protocolQuacks() || quackedSeq() >= seq);
         });
     }
 
