@@ -146,18 +146,34 @@ class KvStateMachineSiteTest {
             site.stop(follower);
             runLoad(site, load(2_000, 7), runs);
 
+            // Both running replicas snapshot and purge, so whichever leads can only catch the follower up with
+            // a snapshot.
             int leader = site.awaitLeader(Duration.ofSeconds(20));
-            long snapshotIndex = site.takeSnapshot(leader);
-            assertThat(snapshotIndex).isGreaterThan(followerIndex);
-            await().atMost(CONVERGE).until(() -> site.division(leader).getRaftLog().getStartIndex() > followerIndex + 1);
+            for (int i = 0; i < site.size(); i++) {
+                if (i != follower) {
+                    assertThat(site.takeSnapshot(i)).isGreaterThan(followerIndex);
+                    int node = i;
+                    await().atMost(CONVERGE).until(() ->
+                            site.division(node).getRaftLog().getStartIndex() > followerIndex + 1);
+                }
+            }
             runLoad(site, load(200, 8), runs);
 
             site.restart(follower);
-            awaitConvergence(site, expectedState(runs), CONVERGE);
+            try {
+                awaitConvergence(site, expectedState(runs), Duration.ofSeconds(20));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // Ratis 3.2.2 race (cf. RATIS-1241): the leader's log appender may read a purged entry for the
+                // returning follower, die, and not be restarted until the leadership changes. Change it.
+                site.stop(leader);
+                site.restart(leader);
+                awaitConvergence(site, expectedState(runs), CONVERGE);
+            }
             KvStateMachine installed = kv(site, follower);
             assertThat(installed.snapshotsLoaded()).as("store rebuilt from the installed snapshot").isEqualTo(1);
-            assertThat(installed.getLatestSnapshot().getIndex()).isEqualTo(snapshotIndex);
-            assertThat(installed.digest().metadata().lastAppliedIndex()).isGreaterThan(snapshotIndex);
+            assertThat(installed.getLatestSnapshot().getIndex()).isGreaterThan(followerIndex);
+            assertThat(installed.digest().metadata().lastAppliedIndex())
+                    .isGreaterThan(installed.getLatestSnapshot().getIndex());
             assertThat(installed.storeDirectory()).startsWith(site.dataDirectory(follower));
         }
     }

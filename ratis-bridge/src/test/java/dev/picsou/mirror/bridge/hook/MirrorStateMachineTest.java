@@ -244,13 +244,26 @@ class MirrorStateMachineTest {
             propose(c, range(s, s + 19));
         }
         int leader = site.awaitLeader();
-        RaftClientReply snap = c.getSnapshotManagementApi(site.peerId(leader)).create(true, 30_000);
-        assertThat(snap.isSuccess()).as("snapshot on the leader: %s", snap).isTrue();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(site.division(leader).getRaftLog().getStartIndex())
-                .as("log purged").isGreaterThan(1));
+        // Both running replicas snapshot and purge, so whichever leads can only catch replica 2 up with a snapshot.
+        for (int node = 0; node < 2; node++) {
+            int n = node;
+            RaftClientReply snap = c.getSnapshotManagementApi(site.peerId(n)).create(true, 30_000);
+            assertThat(snap.isSuccess()).as("snapshot on replica %d: %s", n, snap).isTrue();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(site.division(n).getRaftLog().getStartIndex())
+                    .as("log purged").isGreaterThan(1));
+        }
 
         startReplica(2);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(sms[2].durableSeq()).isEqualTo(600));
+        try {
+            await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(sms[2].durableSeq()).isEqualTo(600));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Ratis 3.2.2 race (cf. RATIS-1241): the leader's log appender may read a purged entry for the
+            // returning follower, die, and not be restarted until the leadership changes. Change it.
+            site.stop(leader);
+            startReplica(leader);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(sms[2].durableSeq()).isEqualTo(600));
+        }
         assertThat(appliers[2].count()).as("the store came with the snapshot, not by re-applying").isZero();
         assertThat(sms[2].store().kv().digest().sha256()).isEqualTo(sms[leader].store().kv().digest().sha256());
         assertThat(entryLog(sms[2])).hasSize(600);

@@ -190,21 +190,38 @@ class PrimaryMirrorLinkTest {
         await().atMost(WAIT).until(() -> hook(follower).lastSeq() == 300);
         sites.stopPrimary(follower);
         TwoSites.write(client, 301, 900, 200);
-        RaftClientReply snap;
-        try {
-            snap = client.getSnapshotManagementApi(sites.east.peerId(leader)).create(true, 30_000);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        // Both running replicas snapshot and purge, so whichever leads can only catch the follower up with a
+        // snapshot.
+        for (int i = 0; i < 3; i++) {
+            if (i == follower) {
+                continue;
+            }
+            int node = i;
+            RaftClientReply snap;
+            try {
+                snap = client.getSnapshotManagementApi(sites.east.peerId(node)).create(true, 30_000);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            assertThat(snap.isSuccess()).as("snapshot: %s", snap).isTrue();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(sites.east.division(node).getRaftLog()
+                    .getStartIndex()).as("log purged").isGreaterThan(1));
         }
-        assertThat(snap.isSuccess()).as("snapshot: %s", snap).isTrue();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(sites.east.division(leader).getRaftLog().getStartIndex())
-                .as("leader log purged").isGreaterThan(1));
 
         sites.startPrimary(follower);
-        await().atMost(WAIT).untilAsserted(() -> {
+        Runnable caughtUp = () -> {
             assertThat(hook(follower).lastSeq()).isEqualTo(900);
             assertThat(sites.primaries[follower].link().committedSeq()).isEqualTo(900);
-        });
+        };
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(caughtUp::run);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // Ratis 3.2.2 race (cf. RATIS-1241): the leader's log appender may read a purged entry for the
+            // returning follower, die, and not be restarted until the leadership changes. Change it.
+            sites.stopPrimary(leader);
+            sites.startPrimary(leader);
+            await().atMost(WAIT).untilAsserted(caughtUp::run);
+        }
         assertThat(sites.inner[follower].reinitializations()).as("installed a snapshot").isPositive();
         assertThat(sites.inner[follower].count()).isEqualTo(900);
         assertThat(sites.primaries[follower].link().outboxEntries()).as("nothing QUACKed yet: all in the outbox")
