@@ -237,7 +237,8 @@ class PrimaryMirrorLinkTest {
         TwoSites.write(client, 901, 1000, 200);
         awaitMirrorDurable(1000);
         awaitOutboxesDrained(1000);
-        List<Entry> all = bySeq(sites.observed[leader]);
+        int neverRestarted = 3 - leader - follower;
+        List<Entry> all = bySeq(sites.observed[neverRestarted]);
         assertThat(all).hasSize(1000);
         List<Entry> numberedByFollower = bySeq(sites.observed[follower]);
         assertThat(numberedByFollower).isEqualTo(all.subList((int) numberedByFollower.get(0).seq() - 1, 1000));
