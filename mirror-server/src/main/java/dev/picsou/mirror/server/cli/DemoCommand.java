@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.picsou.mirror.bridge.baseline.Protocols;
 import dev.picsou.mirror.server.demo.DemoReport;
 import dev.picsou.mirror.server.demo.DemoRunner;
+import dev.picsou.mirror.storage.Directories;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -119,8 +120,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Directories.deleteRecursively(root);
         } catch (java.io.IOException e) {
             // A leftover temporary directory is harmless.
         }

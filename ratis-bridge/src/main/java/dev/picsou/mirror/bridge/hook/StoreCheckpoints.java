@@ -1,5 +1,6 @@
 package dev.picsou.mirror.bridge.hook;
 
+import dev.picsou.mirror.storage.Directories;
 import dev.picsou.mirror.storage.MirrorStore;
 import dev.picsou.mirror.storage.StorageException;
 import dev.picsou.mirror.storage.StoreOptions;
@@ -8,12 +9,9 @@ import dev.picsou.mirror.storage.snapshot.SnapshotManifest;
 import dev.picsou.mirror.storage.snapshot.SnapshotRestore;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -201,24 +199,6 @@ final class StoreCheckpoints {
     }
 
     static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        Directories.deleteRecursively(path);
     }
 }
