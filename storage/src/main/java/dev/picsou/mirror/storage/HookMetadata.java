@@ -25,8 +25,9 @@ import java.util.Optional;
  * <p>{@code lastAppliedIndex} is {@code -1} when nothing was applied, as Ratis's own "no index" (a Ratis log starts
  * at index 0), so "skip replayed entries with {@code index <= lastAppliedIndex}" works from the start.
  *
- * <h2>Encoding, version 1</h2>
- * Big-endian, {@code 58 + 16k} bytes for {@code k} fork points:
+ * <h2>Encoding, version 2</h2>
+ * Big-endian, {@code 66 + 16k} bytes for {@code k} fork points (version 1 lacked {@code sealedSeq}: 8 bytes
+ * fewer, read as not sealed):
  * <pre>
  * offset  size  field
  *      0     1  encoding version = 0x01
@@ -37,9 +38,10 @@ import java.util.Optional;
  *     26     8  lastSeq
  *     34     8  quackedSeq
  *     42     8  durableSeq
- *     50     4  k = fork point count
- *     54   16k  k x (epoch 8, seq 8)
- *  54+16k    4  CRC32C of bytes [0, 54+16k)
+ *     50     8  sealedSeq (-1: not sealed)
+ *     58     4  k = fork point count
+ *     62   16k  k x (epoch 8, seq 8)
+ *  62+16k    4  CRC32C of bytes [0, 62+16k)
  * </pre>
  *
  * @param role             the role this replica's site has
@@ -49,15 +51,21 @@ import java.util.Optional;
  * @param lastSeq          primary: last seq assigned
  * @param quackedSeq       primary: highest seq known QUACKed by the mirror
  * @param durableSeq       mirror: every seq up to this one is applied
+ * @param sealedSeq        the seq at which a seal control entry closed this epoch's stream on this site (the
+ *                         primary was fenced, or the mirror promoted), {@link #NOT_SEALED} while open
  * @param forkPoints       failover history, oldest first
  */
 public record HookMetadata(Role role, long epoch, long lastAppliedTerm, long lastAppliedIndex, long lastSeq,
-                           long quackedSeq, long durableSeq, List<ForkPointRecord> forkPoints) {
+                           long quackedSeq, long durableSeq, long sealedSeq, List<ForkPointRecord> forkPoints) {
 
-    /** The encoding version {@link #encode()} writes. */
-    public static final byte ENCODING_VERSION = 1;
+    /** The encoding version {@link #encode()} writes; version 1 (no {@code sealedSeq}) is still read. */
+    public static final byte ENCODING_VERSION = 2;
+    /** {@code sealedSeq} of a stream that is not sealed. */
+    public static final long NOT_SEALED = -1;
 
-    private static final int FIXED_BYTES = 1 + 1 + 6 * Long.BYTES + Integer.BYTES;
+    private static final byte ENCODING_VERSION_1 = 1;
+    private static final int FIXED_BYTES_V1 = 1 + 1 + 6 * Long.BYTES + Integer.BYTES;
+    private static final int FIXED_BYTES = FIXED_BYTES_V1 + Long.BYTES;
     private static final int FORK_POINT_BYTES = 2 * Long.BYTES;
     private static final int TRAILER_BYTES = Integer.BYTES;
 
@@ -102,6 +110,9 @@ public record HookMetadata(Role role, long epoch, long lastAppliedTerm, long las
         requireNonNegative("lastSeq", lastSeq);
         requireNonNegative("quackedSeq", quackedSeq);
         requireNonNegative("durableSeq", durableSeq);
+        if (sealedSeq < NOT_SEALED) {
+            throw new IllegalArgumentException("sealedSeq must be >= -1, was " + sealedSeq);
+        }
         long previousEpoch = -1;
         for (ForkPointRecord fp : forkPoints) {
             if (fp.epoch() <= previousEpoch || fp.epoch() > epoch) {
@@ -114,7 +125,7 @@ public record HookMetadata(Role role, long epoch, long lastAppliedTerm, long las
 
     /** The metadata of a store no hook has written: epoch 0, nothing applied, no seq, no fork point. */
     public static HookMetadata initial() {
-        return new HookMetadata(Role.UNASSIGNED, 0, 0, -1, 0, 0, 0, List.of());
+        return new HookMetadata(Role.UNASSIGNED, 0, 0, -1, 0, 0, 0, NOT_SEALED, List.of());
     }
 
     /** The seq this replica's state reflects: {@code durableSeq} on a mirror, {@code lastSeq} otherwise. */
@@ -129,32 +140,43 @@ public record HookMetadata(Role role, long epoch, long lastAppliedTerm, long las
 
     public HookMetadata withRole(Role newRole) {
         return new HookMetadata(newRole, epoch, lastAppliedTerm, lastAppliedIndex, lastSeq, quackedSeq,
-                durableSeq, forkPoints);
+                durableSeq, sealedSeq, forkPoints);
     }
 
     /** A new epoch without a fork point (planned switchover). */
     public HookMetadata withEpoch(long newEpoch) {
         return new HookMetadata(role, newEpoch, lastAppliedTerm, lastAppliedIndex, lastSeq, quackedSeq,
-                durableSeq, forkPoints);
+                durableSeq, sealedSeq, forkPoints);
     }
 
     public HookMetadata withLastApplied(long term, long index) {
-        return new HookMetadata(role, epoch, term, index, lastSeq, quackedSeq, durableSeq, forkPoints);
+        return new HookMetadata(role, epoch, term, index, lastSeq, quackedSeq, durableSeq, sealedSeq, forkPoints);
     }
 
     public HookMetadata withLastSeq(long seq) {
         return new HookMetadata(role, epoch, lastAppliedTerm, lastAppliedIndex, seq, quackedSeq, durableSeq,
-                forkPoints);
+                sealedSeq, forkPoints);
     }
 
     public HookMetadata withQuackedSeq(long seq) {
         return new HookMetadata(role, epoch, lastAppliedTerm, lastAppliedIndex, lastSeq, seq, durableSeq,
-                forkPoints);
+                sealedSeq, forkPoints);
     }
 
     public HookMetadata withDurableSeq(long seq) {
         return new HookMetadata(role, epoch, lastAppliedTerm, lastAppliedIndex, lastSeq, quackedSeq, seq,
+                sealedSeq, forkPoints);
+    }
+
+    /** Seals this epoch's stream at {@code seq}: no entry after it is numbered (primary) or applied (mirror). */
+    public HookMetadata withSealedSeq(long seq) {
+        return new HookMetadata(role, epoch, lastAppliedTerm, lastAppliedIndex, lastSeq, quackedSeq, durableSeq, seq,
                 forkPoints);
+    }
+
+    /** Whether a seal control entry was applied: the site took its last entry of this epoch. */
+    public boolean isSealed() {
+        return sealedSeq != NOT_SEALED;
     }
 
     /**
@@ -171,15 +193,15 @@ public record HookMetadata(Role role, long epoch, long lastAppliedTerm, long las
         List<ForkPointRecord> extended = new ArrayList<>(forkPoints);
         extended.add(new ForkPointRecord(newEpoch, forkSeq));
         return new HookMetadata(role, newEpoch, lastAppliedTerm, lastAppliedIndex, lastSeq, quackedSeq, durableSeq,
-                extended);
+                sealedSeq, extended);
     }
 
-    /** The version-1 encoding described in the class javadoc. */
+    /** The version-2 encoding described in the class javadoc. */
     public byte[] encode() {
         ByteBuffer buf = ByteBuffer.allocate(FIXED_BYTES + FORK_POINT_BYTES * forkPoints.size() + TRAILER_BYTES);
         buf.put(ENCODING_VERSION).put((byte) role.code())
                 .putLong(epoch).putLong(lastAppliedTerm).putLong(lastAppliedIndex)
-                .putLong(lastSeq).putLong(quackedSeq).putLong(durableSeq)
+                .putLong(lastSeq).putLong(quackedSeq).putLong(durableSeq).putLong(sealedSeq)
                 .putInt(forkPoints.size());
         for (ForkPointRecord fp : forkPoints) {
             buf.putLong(fp.epoch()).putLong(fp.seq());
@@ -194,13 +216,15 @@ public record HookMetadata(Role role, long epoch, long lastAppliedTerm, long las
      * @throws StorageException naming what does not match
      */
     public static HookMetadata decode(byte[] bytes) {
-        if (bytes.length < FIXED_BYTES + TRAILER_BYTES) {
-            throw corrupt("value is " + bytes.length + " bytes, shorter than the minimum "
-                    + (FIXED_BYTES + TRAILER_BYTES));
+        if (bytes.length < 1 || (bytes[0] != ENCODING_VERSION && bytes[0] != ENCODING_VERSION_1)) {
+            throw corrupt("unknown HookMetadata encoding version " + (bytes.length < 1 ? "(empty)" : bytes[0])
+                    + " (this build reads " + ENCODING_VERSION_1 + " and " + ENCODING_VERSION + ")");
         }
-        if (bytes[0] != ENCODING_VERSION) {
-            throw corrupt("unknown HookMetadata encoding version " + bytes[0] + " (this build reads "
-                    + ENCODING_VERSION + ")");
+        boolean v1 = bytes[0] == ENCODING_VERSION_1;
+        int fixed = v1 ? FIXED_BYTES_V1 : FIXED_BYTES;
+        if (bytes.length < fixed + TRAILER_BYTES) {
+            throw corrupt("value is " + bytes.length + " bytes, shorter than the minimum "
+                    + (fixed + TRAILER_BYTES));
         }
         int storedCrc = ByteBuffer.wrap(bytes, bytes.length - TRAILER_BYTES, TRAILER_BYTES).getInt();
         int actualCrc = StoredEntry.crc32c(bytes, 0, bytes.length - TRAILER_BYTES);
@@ -219,6 +243,7 @@ public record HookMetadata(Role role, long epoch, long lastAppliedTerm, long las
         long lastSeq = buf.getLong();
         long quackedSeq = buf.getLong();
         long durableSeq = buf.getLong();
+        long sealedSeq = v1 ? NOT_SEALED : buf.getLong();
         int count = buf.getInt();
         if (count < 0 || (long) count * FORK_POINT_BYTES != buf.remaining()) {
             throw corrupt("fork point count " + count + " does not match the " + buf.remaining()
@@ -229,7 +254,7 @@ public record HookMetadata(Role role, long epoch, long lastAppliedTerm, long las
             for (int i = 0; i < count; i++) {
                 forks.add(new ForkPointRecord(buf.getLong(), buf.getLong()));
             }
-            return new HookMetadata(role, epoch, term, index, lastSeq, quackedSeq, durableSeq, forks);
+            return new HookMetadata(role, epoch, term, index, lastSeq, quackedSeq, durableSeq, sealedSeq, forks);
         } catch (IllegalArgumentException e) {
             throw new StorageException("decode HookMetadata", e.getMessage(), e);
         }

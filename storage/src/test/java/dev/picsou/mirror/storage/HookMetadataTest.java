@@ -33,7 +33,7 @@ class HookMetadataTest {
     void encodingRoundTrips() {
         assertThat(HookMetadata.decode(SAMPLE.encode())).isEqualTo(SAMPLE);
         assertThat(HookMetadata.decode(HookMetadata.initial().encode())).isEqualTo(HookMetadata.initial());
-        assertThat(SAMPLE.encode()).hasSize(58 + 2 * 16);
+        assertThat(SAMPLE.encode()).hasSize(66 + 2 * 16);
     }
 
     @Test
@@ -56,10 +56,10 @@ class HookMetadataTest {
     @Test
     void rejectsForkPointsOutOfOrderOrAboveTheEpoch() {
         List<ForkPointRecord> unordered = List.of(new ForkPointRecord(3, 1), new ForkPointRecord(2, 1));
-        assertThatThrownBy(() -> new HookMetadata(HookMetadata.Role.PRIMARY, 3, 0, -1, 0, 0, 0, unordered))
+        assertThatThrownBy(() -> new HookMetadata(HookMetadata.Role.PRIMARY, 3, 0, -1, 0, 0, 0, -1, unordered))
                 .isInstanceOf(IllegalArgumentException.class);
         List<ForkPointRecord> ahead = List.of(new ForkPointRecord(4, 1));
-        assertThatThrownBy(() -> new HookMetadata(HookMetadata.Role.PRIMARY, 3, 0, -1, 0, 0, 0, ahead))
+        assertThatThrownBy(() -> new HookMetadata(HookMetadata.Role.PRIMARY, 3, 0, -1, 0, 0, 0, -1, ahead))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -79,10 +79,27 @@ class HookMetadataTest {
     @Test
     void refusesAnUnknownEncodingVersion() {
         byte[] encoded = SAMPLE.encode();
-        encoded[0] = 2;
+        encoded[0] = 3;
 
         assertThatThrownBy(() -> HookMetadata.decode(encoded))
                 .isInstanceOf(StorageException.class)
-                .hasMessageContaining("unknown HookMetadata encoding version 2");
+                .hasMessageContaining("unknown HookMetadata encoding version 3");
+    }
+
+    @Test
+    void sealedSeqSurvivesTheRoundTrip() {
+        HookMetadata sealed = SAMPLE.withSealedSeq(900);
+        assertThat(HookMetadata.decode(sealed.encode())).isEqualTo(sealed);
+        assertThat(sealed.isSealed()).isTrue();
+        assertThat(SAMPLE.isSealed()).isFalse();
+    }
+
+    @Test
+    void readsVersionOneEncodingsAsNotSealed() {
+        HookMetadata m = HookMetadata.initial().withRole(HookMetadata.Role.MIRROR).withEpoch(2).withDurableSeq(77);
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(58);
+        v1.put((byte) 1).put((byte) 2).putLong(2).putLong(0).putLong(-1).putLong(0).putLong(0).putLong(77).putInt(0);
+        v1.putInt(StoredEntry.crc32c(v1.array(), 0, 54));
+        assertThat(HookMetadata.decode(v1.array())).isEqualTo(m);
     }
 }
