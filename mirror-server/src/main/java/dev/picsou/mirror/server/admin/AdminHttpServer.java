@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Answers.</b> An unknown path gets 404 {@code {"error":"no route GET /x","routes":[...]}}; a route that
  * throws gets 500 {@code {"error":"<class>: <message>"}} and a WARN log line with the stack trace; a request body
  * over {@value #MAX_BODY_BYTES} bytes gets 413 without reaching a route; an undecodable query gets 400. Every
- * response carries {@code Content-Length} and {@code Cache-Control: no-store}; a {@code HEAD} request gets the
- * status and headers of the route's answer without its body.
+ * response carries {@code Content-Length} (but 1xx, 204 and 304, which have no body) and
+ * {@code Cache-Control: no-store}; a {@code HEAD} request gets the status and headers of the route's answer, with
+ * the length of its body, without the body.
  *
  * <p><b>Threads.</b> Requests run on {@value #WORKER_THREADS} daemon threads named
  * {@code picsou-admin-<port>-<n>}, so a route may be called concurrently with itself and with other routes; up
@@ -213,7 +214,14 @@ public final class AdminHttpServer implements AutoCloseable {
             }
             return response;
         } catch (Exception e) {
-            LOG.warn("admin route {} {} failed", method, path, e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (closed.get()) {
+                LOG.debug("admin route {} {} stopped by close: {}", method, path, e.toString());
+            } else {
+                LOG.warn("admin route {} {} failed", method, path, e);
+            }
             String message = e.getMessage();
             return error(500, e.getClass().getName() + (message == null ? "" : ": " + message));
         }
@@ -280,12 +288,23 @@ public final class AdminHttpServer implements AutoCloseable {
     private static void send(HttpExchange exchange, AdminResponse response) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", response.contentType());
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        int status = response.status();
         byte[] body = response.body();
-        if (exchange.getRequestMethod().equals("HEAD") || body.length == 0) {
-            exchange.sendResponseHeaders(response.status(), -1);
+        if (status < 200 || status == 204 || status == 304) {
+            exchange.sendResponseHeaders(status, -1);
             return;
         }
-        exchange.sendResponseHeaders(response.status(), body.length);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            // The JDK server sends no length for HEAD; give the one a GET would get.
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        if (body.length == 0) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }

@@ -68,7 +68,7 @@ final class PrometheusText {
     static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.99, 0.999};
 
     private static final Logger LOG = LoggerFactory.getLogger(PrometheusText.class);
-    private static final double SECONDS_PER_NANOSECOND = 1e-9;
+    private static final double NANOSECONDS_PER_SECOND = 1e9;
 
     private PrometheusText() {
     }
@@ -150,7 +150,7 @@ final class PrometheusText {
                             name + " (Dropwizard meter, one-minute rate, events per second)", rate)));
         }
         if (metric instanceof Timer timer) {
-            List<String> quantiles = quantiles(timer.getSnapshot(), SECONDS_PER_NANOSECOND);
+            List<String> quantiles = quantiles(timer.getSnapshot(), NANOSECONDS_PER_SECOND);
             String count = Long.toString(timer.getCount());
             return new Export("_seconds", stem -> List.of(Family.summary(stem + "_seconds",
                     name + " (Dropwizard timer, seconds)", quantiles, count)));
@@ -181,10 +181,11 @@ final class PrometheusText {
         return null;
     }
 
-    private static List<String> quantiles(Snapshot snapshot, double scale) {
+    /** The {@link #QUANTILES} of {@code snapshot}, each divided by {@code divisor} (exact for whole seconds). */
+    private static List<String> quantiles(Snapshot snapshot, double divisor) {
         List<String> values = new ArrayList<>(QUANTILES.length);
         for (double quantile : QUANTILES) {
-            values.add(formatDouble(snapshot.getValue(quantile) * scale));
+            values.add(formatDouble(snapshot.getValue(quantile) / divisor));
         }
         return values;
     }
@@ -197,7 +198,7 @@ final class PrometheusText {
                 : sanitized;
     }
 
-    /** The families of {@code export} from {@code stem}, or from the first suffixed stem none of whose names is taken. */
+    /** The families of {@code export} from {@code stem}, or from the first suffixed stem whose names are all free. */
     private static List<Family> allocate(String stem, Export export, Set<String> taken) {
         for (int attempt = 1; ; attempt++) {
             List<Family> families = export.families().apply(attempt == 1 ? stem : stem + "_" + attempt);
