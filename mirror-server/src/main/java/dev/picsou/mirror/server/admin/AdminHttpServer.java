@@ -153,11 +153,12 @@ public final class AdminHttpServer implements AutoCloseable {
     }
 
     private static Map<String, AdminRoute> builtInRoutes(MetricRegistry metrics) {
+        String dashboard = Dashboard.HTML; // read now: a missing page fails start, not a request
         return Map.of(
                 "/metrics", request -> new AdminResponse(200, PrometheusText.CONTENT_TYPE,
                         PrometheusText.render(metrics).getBytes(StandardCharsets.UTF_8)),
                 "/health", request -> AdminResponse.json(200, "{\"status\":\"UP\"}"),
-                "/", request -> AdminResponse.html(Dashboard.HTML));
+                "/", request -> AdminResponse.html(dashboard));
     }
 
     private static ThreadFactory daemonThreads(String namePrefix) {

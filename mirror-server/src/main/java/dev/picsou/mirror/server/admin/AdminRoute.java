@@ -2,7 +2,8 @@ package dev.picsou.mirror.server.admin;
 
 /**
  * The handler of one path of the admin endpoint. A route receives every method and decides what to do with it.
- * It runs on one of the endpoint's two worker threads, so it should answer quickly and never block for long.
+ * It runs on one of the endpoint's two worker threads, possibly concurrently with itself, so it must be
+ * thread-safe, answer quickly and never block for long; {@link AdminHttpServer#close()} interrupts it.
  */
 @FunctionalInterface
 public interface AdminRoute {
