@@ -80,6 +80,7 @@ public class MirrorStateMachine extends BaseStateMachine {
     private volatile String brokenReason;
     private volatile long durableSeq;
     private volatile long pendingCount;
+    private volatile long sealedSeq = HookMetadata.NOT_SEALED;
     // Apply thread (and initialize/reinitialize, which Ratis runs while nothing is applied).
     private HookMetadata meta;
     private final TreeMap<Long, StoredEntry> pending = new TreeMap<>();
@@ -193,6 +194,7 @@ public class MirrorStateMachine extends BaseStateMachine {
             }
         }
         durableSeq = meta.durableSeq();
+        sealedSeq = meta.sealedSeq();
         pendingCount = pending.size();
     }
 
@@ -249,6 +251,18 @@ public class MirrorStateMachine extends BaseStateMachine {
                 updateLastAppliedTermIndex(term, index);
                 return CompletableFuture.completedFuture(durableReply());
             }
+            ByteString data = log.getStateMachineLogEntry().getLogData();
+            if (ControlCommand.isControl(data)) {
+                return applySeal(ControlCommand.decode(data), term, index);
+            }
+            if (meta.isSealed()) {
+                metrics.batchesAfterSeal.inc();
+                HookMetadata next = meta.withLastApplied(term, index);
+                store.newBatch().putMetadata(next).commit();
+                meta = next;
+                updateLastAppliedTermIndex(term, index);
+                return CompletableFuture.completedFuture(durableReply());
+            }
             List<StoredEntry> entries;
             try {
                 entries = IngestBatchCodec.decode(log.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
@@ -265,6 +279,27 @@ public class MirrorStateMachine extends BaseStateMachine {
             LOG.error("{}: ALARM mirror apply failed; this replica stops applying until restarted", this, e);
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** Seals at the durable prefix: every replica applies no primary entry after this log position. */
+    private CompletableFuture<Message> applySeal(ControlCommand command, long term, long index) {
+        if (command.epoch() != meta.epoch()) {
+            LOG.warn("{}: seal names epoch {}, this site is at epoch {}; sealing anyway", this, command.epoch(),
+                    meta.epoch());
+        }
+        HookMetadata next = (meta.isSealed() ? meta : meta.withSealedSeq(meta.durableSeq()))
+                .withLastApplied(term, index);
+        store.newBatch().putMetadata(next).commit();
+        meta = next;
+        sealedSeq = next.sealedSeq();
+        updateLastAppliedTermIndex(term, index);
+        LOG.info("{}: stream of epoch {} sealed at watermark {}", this, meta.epoch(), meta.sealedSeq());
+        return CompletableFuture.completedFuture(ControlCommand.sealedReply(meta.sealedSeq()));
+    }
+
+    /** The seq at which a seal closed this epoch's stream on this replica, or -1. */
+    public long sealedSeq() {
+        return sealedSeq;
     }
 
     private void applyBatch(List<StoredEntry> entries, long term, long index) {

@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  *   <tr><td>batch_entries</td><td>histogram</td><td>entries per ingest batch</td></tr>
  *   <tr><td>invalid_batches</td><td>counter</td><td>ingest batches that did not decode (skipped)</td></tr>
  *   <tr><td>bad_payloads</td><td>counter</td><td>entries the payload applier refused (logged and skipped)</td></tr>
+ *   <tr><td>batches_after_seal</td><td>counter</td><td>ingest batches ignored because a seal closed the epoch's
+ *       stream (late proposals before a promotion)</td></tr>
  * </table>
  * Thread-safe. {@link #close()} removes every metric it registered.
  */
@@ -34,6 +36,7 @@ public final class MirrorStateMachineMetrics implements AutoCloseable {
     final Histogram batchEntries;
     final Counter invalidBatches;
     final Counter badPayloads;
+    final Counter batchesAfterSeal;
 
     MirrorStateMachineMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -43,6 +46,7 @@ public final class MirrorStateMachineMetrics implements AutoCloseable {
         this.batchEntries = registry.histogram(name("batch_entries"));
         this.invalidBatches = registry.counter(name("invalid_batches"));
         this.badPayloads = registry.counter(name("bad_payloads"));
+        this.batchesAfterSeal = registry.counter(name("batches_after_seal"));
     }
 
     void bind(LongSupplier durableSeq, LongSupplier pendingEntries) {

@@ -37,6 +37,8 @@ import org.apache.ratis.statemachine.StateMachine;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.thirdparty.com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
@@ -237,6 +239,16 @@ public final class MirroringStateMachine
 
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto log = trx.getLogEntry();
+        ByteString data = log.getStateMachineLogEntry().getLogData();
+        if (ControlCommand.isControl(data)) {
+            return applyControl(log, data);
+        }
+        PrimaryHookStore store = hookStore;
+        if (brokenReason == null && store.metadata().isSealed() && !store.isReplay(log.getIndex())) {
+            inner.event().notifyTermIndexUpdated(log.getTerm(), log.getIndex());
+            return CompletableFuture.failedFuture(fencedException(store.metadata()));
+        }
         Entry entry;
         try {
             entry = maybeNumber(trx);
@@ -259,6 +271,41 @@ public final class MirroringStateMachine
             waiters.releaseAll("not the leader any more");
         }
         return applied.thenCombine(quacked, (message, ignored) -> message);
+    }
+
+    /**
+     * A seal: every replica records {@code sealedSeq = lastSeq} at this log position and numbers no client entry
+     * after it. The inner state machine only hears the index (as for Ratis' own metadata entries).
+     */
+    private CompletableFuture<Message> applyControl(LogEntryProto log, ByteString data) {
+        try {
+            ControlCommand command = ControlCommand.decode(data);
+            PrimaryHookStore store = hookStore;
+            long sealed;
+            if (brokenReason != null) {
+                throw new IllegalStateException(name + " is broken: " + brokenReason);
+            } else if (store.isReplay(log.getIndex())) {
+                sealed = store.metadata().sealedSeq();
+            } else {
+                if (command.epoch() != store.metadata().epoch()) {
+                    LOG.warn("{}: seal names epoch {}, this site is at epoch {}; sealing anyway", name,
+                            command.epoch(), store.metadata().epoch());
+                }
+                sealed = store.seal(log.getTerm(), log.getIndex());
+                LOG.info("{}: stream of epoch {} sealed at seq {}: client writes are refused from here",
+                        name, store.metadata().epoch(), sealed);
+            }
+            inner.event().notifyTermIndexUpdated(log.getTerm(), log.getIndex());
+            return CompletableFuture.completedFuture(ControlCommand.sealedReply(sealed));
+        } catch (RuntimeException e) {
+            inner.event().notifyTermIndexUpdated(log.getTerm(), log.getIndex());
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private StateMachineException fencedException(HookMetadata meta) {
+        return new StateMachineException("site " + siteId + " is sealed at epoch " + meta.epoch() + ", seq "
+                + meta.sealedSeq() + " (fenced for a switchover or failover): it takes no more writes");
     }
 
     /** Numbers and stores the entry; null for replays and when the hook is broken. */
@@ -411,8 +458,21 @@ public final class MirroringStateMachine
         return inner.queryStale(request, minIndex);
     }
 
+    /**
+     * Control entries get a context of this decorator (they never reach the inner state machine); client writes to a
+     * sealed site are refused here already (the apply-time check is the one that decides).
+     */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        ByteString content = request.getMessage().getContent();
+        if (ControlCommand.isControl(content)) {
+            return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request)
+                    .setLogData(content).build();
+        }
+        PrimaryHookStore store = hookStore;
+        if (store != null && store.metadata().isSealed()) {
+            throw fencedException(store.metadata());
+        }
         return inner.startTransaction(request);
     }
 

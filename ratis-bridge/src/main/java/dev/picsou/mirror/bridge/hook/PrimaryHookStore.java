@@ -98,6 +98,15 @@ final class PrimaryHookStore implements AutoCloseable {
         return entry;
     }
 
+    /** Seals the stream at {@code lastSeq} (idempotent) with the control entry's position; returns the sealed seq. */
+    synchronized long seal(long term, long index) {
+        requireOpen();
+        HookMetadata next = (meta.isSealed() ? meta : meta.withSealedSeq(meta.lastSeq())).withLastApplied(term, index);
+        store.newBatch().putMetadata(next).commit();
+        meta = next;
+        return meta.sealedSeq();
+    }
+
     /** Every entry {@code <= seq} is durable on the mirror: drops them from the outbox. Returns the QUACKed seq. */
     synchronized long quacked(long seq) {
         if (closed || seq <= meta.quackedSeq()) {
