@@ -178,7 +178,7 @@ final class Section {
     boolean bool(String key, boolean def) {
         Optional<YamlNode> v = value(key);
         if (v.isPresent() && !(v.get() instanceof Scalar s && s.kind() == Kind.BOOLEAN)) {
-            wrong(key, v.get(), "true or false", "true or false");
+            wrong(key, v.get(), "a boolean", "true or false");
             return def;
         }
         return v.map(n -> Boolean.parseBoolean(((Scalar) n).text())).orElse(def);
