@@ -9,13 +9,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code picsou} command line: one subcommand class per verb. Exit codes: 0 success, 1 the command ran but
- * found a problem (e.g. a simulation with violations), 2 bad options.
+ * found a problem (e.g. a simulation with violations) or refused, 2 bad options, 3 a node the command needs is
+ * unreachable, 4 an invalid config file.
  */
 @Command(name = "picsou",
         mixinStandardHelpOptions = true,
         version = "picsou 0.1.0",
         description = "Picsou Mirror: cross-datacenter disaster recovery for Apache Ratis over the Picsou channel.",
-        subcommands = {DemoCommand.class, SimulateCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SimulateCommand.class, ConfigCommand.class, NodeCommand.class,
+                StatusCommand.class, KvCli.class, SwitchoverCommand.class, FailoverCommand.class, RejoinCommand.class,
+                SnapshotCommand.class, RestoreCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class PicsouCli implements Runnable {
     /** Exit code: the command ran and found nothing wrong. */
     public static final int EXIT_OK = 0;

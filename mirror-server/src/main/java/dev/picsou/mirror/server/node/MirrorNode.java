@@ -1,0 +1,338 @@
+package dev.picsou.mirror.server.node;
+
+import com.codahale.metrics.MetricFilter;
+import com.codahale.metrics.MetricRegistry;
+import dev.picsou.mirror.bridge.hook.ControlCommand;
+import dev.picsou.mirror.config.DeploymentConfig;
+import dev.picsou.mirror.config.NodeConfig;
+import dev.picsou.mirror.config.SiteConfig;
+import dev.picsou.mirror.server.node.NodeState.SiteRoleState;
+import dev.picsou.mirror.storage.HookMetadata;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.ratis.protocol.RaftClientReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of a deployment, in its own process ({@code picsou node start}): the Raft server of its site's current
+ * epoch with the hook of the site's role ({@link EpochRuntime}), and the role changes the operator drives through the
+ * admin endpoint ({@link NodeRoutes}).
+ *
+ * <p>Lifecycle: {@link #start()} reads {@code node.json} (or starts epoch 1 in the configured role), starts the
+ * epoch, and, on a primary, watches the other site: a primary that finds the other site primary at a newer epoch was
+ * failed over from while it was away, and seals itself at once so that it takes no more writes (it is fenced) until
+ * the operator rejoins it. {@link #transition} seals-checks, stops the epoch, seeds the next one with
+ * {@link StoreSeeder}, writes {@code node.json} (the commit point) and starts the next epoch. Thread-safe:
+ * lifecycle and transitions are serialized on this object; status reads never block on them.
+ */
+public final class MirrorNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MirrorNode.class);
+    private static final Duration SEAL_WAIT = Duration.ofSeconds(30);
+
+    final DeploymentConfig config;
+    final SiteConfig site;
+    final NodeConfig node;
+    final EpochLayout layout;
+    private final NodeStateFile stateFile;
+    private final MetricRegistry metrics = new MetricRegistry();
+    private final ScheduledExecutorService watcher;
+    private volatile EpochRuntime runtime;
+    private volatile NodeState state;
+    private volatile String fencedBy;
+    private volatile String lastTransitionError;
+    private boolean closed;
+
+    public MirrorNode(DeploymentConfig config, String nodeId) {
+        this.config = config;
+        this.node = config.node(nodeId);
+        this.site = config.siteOfNode(nodeId);
+        this.layout = new EpochLayout(node.dataDir());
+        this.stateFile = new NodeStateFile(layout.dataDir());
+        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fence-watch-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts the node's current epoch.
+     *
+     * @throws IOException if the node state cannot be read or the Raft server cannot start
+     */
+    public synchronized void start() throws IOException {
+        Optional<NodeState> stored = stateFile.read();
+        NodeState s = stored.orElseGet(() -> NodeState.initial(
+                site.initialRole() == dev.picsou.mirror.config.SiteRole.PRIMARY
+                        ? SiteRoleState.PRIMARY : SiteRoleState.MIRROR));
+        if (stored.isEmpty()) {
+            stateFile.write(s);
+        }
+        state = s;
+        runtime = EpochRuntime.start(config, node.id(), s, layout, metrics);
+        watcher.scheduleWithFixedDelay(this::watchForNewerPrimary, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public NodeState state() {
+        return state;
+    }
+
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+
+    /** The running epoch, or null between the epochs of a transition. */
+    EpochRuntime runtime() {
+        return runtime;
+    }
+
+    /** Set when this primary found the other site primary at a newer epoch. */
+    public Optional<String> fencedBy() {
+        return Optional.ofNullable(fencedBy);
+    }
+
+    Optional<String> lastTransitionError() {
+        return Optional.ofNullable(lastTransitionError);
+    }
+
+    /**
+     * Seals the site's current epoch through its Raft group (from any node of the site) and waits until this node
+     * applied the seal.
+     *
+     * @return the sealed seq
+     * @throws IOException if the group did not commit the seal (no quorum, timeout)
+     */
+    public long seal() throws IOException {
+        EpochRuntime rt = requireRuntime();
+        RaftClientReply reply = rt.client.io().send(ControlCommand.seal(rt.state.epoch()).toMessage());
+        if (!reply.isSuccess()) {
+            throw new IOException("site " + site.id() + " did not commit the seal: " + reply.getException(),
+                    reply.getException());
+        }
+        long sealed = ControlCommand.sealedSeqOf(reply.getMessage());
+        awaitLocalSeal(rt);
+        return sealed;
+    }
+
+    /** The metadata of this node's hook or mirror store, as applied locally. */
+    public Optional<HookMetadata> localMetadata() {
+        EpochRuntime rt = runtime;
+        if (rt == null) {
+            return Optional.empty();
+        }
+        if (rt.primary != null) {
+            return rt.primary.stateMachine().hookMetadata();
+        }
+        var sm = rt.mirrorStateMachine();
+        return sm == null || sm.store() == null ? Optional.empty() : Optional.of(sm.store().metadata());
+    }
+
+    private long awaitLocalSeal(EpochRuntime rt) throws IOException {
+        long deadline = System.nanoTime() + SEAL_WAIT.toNanos();
+        while (true) {
+            Optional<HookMetadata> m = localMetadata();
+            if (m.isPresent() && m.get().isSealed()) {
+                return m.get().sealedSeq();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("node " + node.id() + " has not applied the seal of epoch " + rt.state.epoch()
+                        + " after " + SEAL_WAIT + " (is it far behind its leader?)");
+            }
+            sleep(20);
+        }
+    }
+
+    /**
+     * Performs a role change (see {@link Transition}). Idempotent: asking for the epoch and role the node already
+     * runs returns at once.
+     *
+     * @return the new state
+     * @throws IllegalStateException if the node is not in a state the transition can start from (the message says
+     *                               why); the node keeps running its current epoch then
+     * @throws IOException           if seeding or starting the new epoch failed; the node then runs nothing until
+     *                               restarted, and a restart resumes the epoch {@code node.json} names
+     */
+    public synchronized NodeState transition(Transition t) throws IOException {
+        NodeState current = state;
+        SiteRoleState target = t.kind() == Transition.Kind.PROMOTE || t.kind() == Transition.Kind.RESTORE
+                ? SiteRoleState.PRIMARY : SiteRoleState.MIRROR;
+        if (current.epoch() == t.newEpoch() && current.role() == target) {
+            return current;
+        }
+        if (t.newEpoch() <= current.epoch()) {
+            throw new IllegalStateException("node " + node.id() + " runs epoch " + current.epoch()
+                    + ": cannot move to epoch " + t.newEpoch());
+        }
+        EpochRuntime rt = runtime;
+        if (t.kind() != Transition.Kind.RESTORE) {
+            requireRole(current, t);
+            if (rt == null) {
+                throw new IllegalStateException("node " + node.id() + " is not running an epoch");
+            }
+            awaitLocalSeal(rt);
+        }
+        stopEpoch();
+        NodeState next;
+        try {
+            next = seed(current, t);
+        } catch (IOException | RuntimeException e) {
+            lastTransitionError = e.getMessage();
+            LOG.error("node {}: transition {} failed; restarting epoch {}", node.id(), t.kind(), current.epoch(), e);
+            runtime = EpochRuntime.start(config, node.id(), current, layout, metrics);
+            throw e;
+        }
+        stateFile.write(next);
+        state = next;
+        fencedBy = null;
+        lastTransitionError = null;
+        runtime = EpochRuntime.start(config, node.id(), next, layout, metrics);
+        LOG.info("node {}: {} done, now epoch {} {} from seq {}", node.id(), t.kind(), next.epoch(), next.role(),
+                next.baseSeq());
+        return next;
+    }
+
+    private void requireRole(NodeState current, Transition t) {
+        boolean ok = switch (t.kind()) {
+            case PROMOTE -> current.role() == SiteRoleState.MIRROR;
+            case DEMOTE -> current.role() == SiteRoleState.PRIMARY;
+            case REJOIN, RESTORE -> true;
+        };
+        if (!ok) {
+            throw new IllegalStateException("node " + node.id() + " is " + current.role() + " at epoch "
+                    + current.epoch() + ": cannot " + t.kind());
+        }
+    }
+
+    private NodeState seed(NodeState current, Transition t) throws IOException {
+        long old = current.epoch();
+        long e = t.newEpoch();
+        switch (t.kind()) {
+            case PROMOTE: {
+                long m = StoreSeeder.primaryFromMirror(layout.mirror(old), layout.kv(e), layout.hook(e), e,
+                        t.failover());
+                return new NodeState(e, SiteRoleState.PRIMARY, m, t.failover(), layout.relative(layout.mirror(old)));
+            }
+            case DEMOTE: {
+                long s = StoreSeeder.mirrorFromDrainedPrimary(layout.kv(old), layout.hook(old), layout.mirror(e), e);
+                return new NodeState(e, SiteRoleState.MIRROR, s, false, layout.relative(layout.kv(old)));
+            }
+            case REJOIN: {
+                boolean wasPrimary = current.isPrimary();
+                HookMetadata meta = wasPrimary ? StoreSeeder.readSealedHook(layout.hook(old))
+                        : StoreSeeder.readSealedHook(layout.mirror(old));
+                if (t.fullCopy() != null) {
+                    StoreSeeder.mirrorFromPairs(t.fullCopy(), meta.forkPoints(), meta.epoch(), layout.mirror(e), e,
+                            t.forkSeq());
+                } else {
+                    requireRewindable(meta, wasPrimary, t);
+                    StoreSeeder.mirrorByRewind(wasPrimary ? layout.kv(old) : layout.mirror(old), meta.forkPoints(),
+                            meta.epoch(), layout.mirror(e), e, t.forkSeq(), t.forkValues());
+                }
+                return new NodeState(e, SiteRoleState.MIRROR, t.forkSeq(), true,
+                        layout.relative(wasPrimary ? layout.kv(old) : layout.mirror(old)));
+            }
+            case RESTORE: {
+                long seq = StoreSeeder.primaryFromSnapshot(t.snapshot(), layout.kv(e), layout.hook(e), e);
+                return new NodeState(e, SiteRoleState.PRIMARY, seq, true, layout.relative(layout.kv(e)));
+            }
+            default:
+                throw new IllegalStateException("unknown transition " + t.kind());
+        }
+    }
+
+    /**
+     * A rewind needs every entry after the fork point (to know which keys to restore) and a value for each key
+     * they touched.
+     */
+    private void requireRewindable(HookMetadata meta, boolean wasPrimary, Transition t) {
+        long fork = t.forkSeq();
+        long sealed = meta.sealedSeq();
+        if (sealed < fork) {
+            throw new IllegalStateException("node " + node.id() + " is sealed at " + sealed + ", behind the fork point "
+                    + fork + ": it cannot rewind forward; rejoin with a full copy");
+        }
+        if (wasPrimary && meta.quackedSeq() > fork) {
+            throw new IllegalStateException("node " + node.id() + " dropped entries up to " + meta.quackedSeq()
+                    + " from its outbox, past the fork point " + fork + ": rejoin with a full copy");
+        }
+        Path stateDir = wasPrimary ? layout.hook(state.epoch()) : layout.mirror(state.epoch());
+        for (StoreSeeder.KeyBytes k : StoreSeeder.touchedKeys(StoreSeeder.entriesAfter(stateDir, wasPrimary, fork))) {
+            if (!t.forkValues().containsKey(k)) {
+                throw new IllegalStateException("no fork-point value given for key " + k + " touched after seq "
+                        + fork);
+            }
+        }
+    }
+
+    private synchronized void stopEpoch() {
+        EpochRuntime rt = runtime;
+        runtime = null;
+        if (rt != null) {
+            rt.close();
+        }
+        metrics.removeMatching(MetricFilter.ALL);
+    }
+
+    /** A primary that finds the other site primary at a newer epoch seals itself (it was failed over from). */
+    private void watchForNewerPrimary() {
+        try {
+            NodeState s = state;
+            EpochRuntime rt = runtime;
+            if (rt == null || !s.isPrimary() || fencedBy != null) {
+                return;
+            }
+            Optional<HookMetadata> m = localMetadata();
+            if (m.isPresent() && m.get().isSealed()) {
+                return;
+            }
+            SiteConfig other = config.otherSite(site.id());
+            for (NodeConfig n : other.nodes()) {
+                Optional<NodeClient.Status> peer = NodeClient.tryStatus(n, Duration.ofMillis(500));
+                if (peer.isPresent() && peer.get().primary() && peer.get().epoch() > s.epoch()) {
+                    fencedBy = other.id() + " is primary at epoch " + peer.get().epoch();
+                    LOG.error("ALARM node {}: {} while this site is primary at epoch {}: sealing this site (fenced)",
+                            node.id(), fencedBy, s.epoch());
+                    seal();
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("fence watch", e);
+        }
+    }
+
+    private EpochRuntime requireRuntime() {
+        EpochRuntime rt = runtime;
+        if (rt == null) {
+            throw new IllegalStateException("node " + node.id() + " is between epochs");
+        }
+        return rt;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watcher.shutdownNow();
+        stopEpoch();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
