@@ -5,6 +5,7 @@ import dev.picsou.mirror.bridge.baseline.Protocols;
 import dev.picsou.mirror.bridge.hook.DurabilityPolicy;
 import dev.picsou.mirror.bridge.hook.MirrorHook;
 import dev.picsou.mirror.bridge.hook.MirrorStateMachine;
+import dev.picsou.mirror.bridge.hook.OutboxLimit;
 import dev.picsou.mirror.bridge.hook.PrimaryHook;
 import dev.picsou.mirror.bridge.picsou.PicsouParams;
 import dev.picsou.mirror.bridge.transport.NettyTransport;
@@ -118,6 +119,7 @@ public final class EpochRuntime implements AutoCloseable {
                     .hookStoreDir(layout.hook(epoch))
                     .stateMachine(kv)
                     .durability(durability(site.durability()))
+                    .outboxLimit(new OutboxLimit(config.outbox().diskCapBytes(), config.outbox().alarmFraction()))
                     .metrics(metrics)
                     .build();
             sm = primary.stateMachine();

@@ -81,6 +81,8 @@ final class NodeQueries {
             m.put("outbox_entries", l.outboxEntries());
             m.put("sync_waiting", l.syncWaiting());
             m.put("sync_degraded", l.syncDegraded());
+            m.put("outbox_cap_bytes", rt.primary.link().outboxLimit().capBytes());
+            m.put("outbox_alarm", rt.primary.link().outboxAlarm());
             m.put("link", Map.of("peer_site", l.mirrorSite(), "state", l.state().name()));
         } else if (rt.mirror != null) {
             MirrorLinkStatus l = rt.mirror.link().status();

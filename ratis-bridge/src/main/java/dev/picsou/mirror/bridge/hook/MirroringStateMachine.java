@@ -101,6 +101,8 @@ public final class MirroringStateMachine
     private final DurabilityPolicy durability;
     private final Consumer<Entry> observer;
     private final LongSupplier clock;
+    private final OutboxLimit outboxLimit;
+    private final LongSupplier outboxBytes;
 
     private volatile PrimaryHookStore hookStore;
     private volatile Path snapshotDir;
@@ -116,7 +118,7 @@ public final class MirroringStateMachine
 
     MirroringStateMachine(StateMachine inner, String siteId, Path hookStoreDir, long epoch, PrimaryFeed feed,
                           SyncWaiters waiters, DurabilityPolicy durability, Consumer<Entry> observer,
-                          LongSupplier clock) {
+                          LongSupplier clock, OutboxLimit outboxLimit, LongSupplier outboxBytes) {
         this.inner = Objects.requireNonNull(inner, "inner");
         this.siteId = Objects.requireNonNull(siteId, "siteId");
         this.hookStoreDir = hookStoreDir.toAbsolutePath().normalize();
@@ -126,6 +128,8 @@ public final class MirroringStateMachine
         this.durability = durability;
         this.observer = observer;
         this.clock = clock;
+        this.outboxLimit = outboxLimit;
+        this.outboxBytes = outboxBytes;
     }
 
     /** The wrapped user state machine. */
@@ -475,6 +479,13 @@ public final class MirroringStateMachine
         if (store != null && store.metadata().isSealed()) {
             return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build()
                     .setException(fencedException(store.metadata()));
+        }
+        long outboxBytes = this.outboxBytes.getAsLong();
+        if (outboxLimit.full(outboxBytes)) {
+            return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build()
+                    .setException(new StateMachineException("site " + siteId + ": the outbox holds " + outboxBytes
+                            + " bytes the mirror has not acknowledged, at its cap of " + outboxLimit.capBytes()
+                            + " bytes; writes are refused until the mirror catches up"));
         }
         return inner.startTransaction(request);
     }

@@ -89,6 +89,7 @@ public final class PrimaryHook implements AutoCloseable {
         private StateMachine inner;
         private DurabilityPolicy durability = DurabilityPolicy.async();
         private long degradedFromSeq = -1;
+        private OutboxLimit outboxLimit = OutboxLimit.NONE;
         private MetricRegistry metrics;
         private Consumer<Entry> observer;
         private LongSupplier clock = System::nanoTime;
@@ -146,6 +147,12 @@ public final class PrimaryHook implements AutoCloseable {
          */
         public Builder startDegradedAbove(long baseSeq) {
             this.degradedFromSeq = baseSeq;
+            return this;
+        }
+
+        /** The outbox cap and alarm (default: none). */
+        public Builder outboxLimit(OutboxLimit limit) {
+            this.outboxLimit = limit;
             return this;
         }
 
@@ -212,7 +219,8 @@ public final class PrimaryHook implements AutoCloseable {
                 throw e;
             }
             MirroringStateMachine sm = new MirroringStateMachine(inner, localSite, hookStoreDir, params.epoch(),
-                    link.feed(), waiters, durability, observer, clock);
+                    link.feed(), waiters, durability, observer, clock, outboxLimit, link::lagBytes);
+            link.outboxLimit(outboxLimit);
             return new PrimaryHook(sm, link, completer);
         }
     }

@@ -75,6 +75,8 @@ public final class PrimaryLink implements AutoCloseable {
     private volatile long committedSeq;
     private volatile long quackedSeq;
     private volatile long lagBytes;
+    private volatile OutboxLimit outboxLimit = OutboxLimit.NONE;
+    private volatile boolean outboxAlarm;
     private volatile long oldestUnquackedNanos = -1;
     private volatile ForkPoint forkPoint;
     private volatile PrimaryHookStore publishedStore;
@@ -220,6 +222,17 @@ public final class PrimaryLink implements AutoCloseable {
         committedSeq = sender.committedSeq();
         quackedSeq = sender.quackedSeq();
         lagBytes = unquackedBytes;
+        boolean alarm = outboxLimit.alarm(unquackedBytes);
+        if (alarm != outboxAlarm) {
+            outboxAlarm = alarm;
+            if (alarm) {
+                LOG.error("{}/{}: ALARM the outbox holds {} bytes not QUACKed by {}, past {} of its cap of {} bytes;"
+                        + " at the cap client writes are refused", localSite, index, unquackedBytes, mirrorSite,
+                        outboxLimit.alarmFraction(), outboxLimit.capBytes());
+            } else {
+                LOG.warn("{}/{}: outbox back under its alarm threshold ({} bytes)", localSite, index, unquackedBytes);
+            }
+        }
         long[] head = unquacked.peekFirst();
         oldestUnquackedNanos = head == null ? -1 : head[2];
     }
@@ -345,6 +358,19 @@ public final class PrimaryLink implements AutoCloseable {
 
     public long lagBytes() {
         return lagBytes;
+    }
+
+    void outboxLimit(OutboxLimit limit) {
+        this.outboxLimit = limit;
+    }
+
+    /** Whether the outbox is past its alarm threshold ({@link OutboxLimit}). */
+    public boolean outboxAlarm() {
+        return outboxAlarm;
+    }
+
+    public OutboxLimit outboxLimit() {
+        return outboxLimit;
     }
 
     public long lagMillis() {

@@ -23,6 +23,8 @@ import java.util.function.LongSupplier;
  *   <tr><td>state</td><td>gauge</td><td>{@link LinkEndpointState} ordinal</td></tr>
  *   <tr><td>sync_waiting</td><td>gauge</td><td>sync-mode client writes waiting for their QUACK</td></tr>
  *   <tr><td>sync_degraded</td><td>gauge</td><td>1 while a sync site runs degraded to async (alarm)</td></tr>
+ *   <tr><td>outbox_alarm</td><td>gauge</td><td>1 while the outbox is past its alarm fraction of the cap
+ *       ({@link OutboxLimit}; at the cap client writes are refused)</td></tr>
  *   <tr><td>entries_sent / bytes_sent</td><td>meter</td><td>entries (every attempt) and their payload bytes sent
  *       by this replica</td></tr>
  *   <tr><td>resends</td><td>meter</td><td>entries sent with attempt &gt; 0</td></tr>
@@ -66,6 +68,7 @@ public final class PrimaryLinkMetrics implements AutoCloseable {
         gauge("state", () -> link.state().ordinal());
         gauge("sync_waiting", link::syncWaiting);
         gauge("sync_degraded", () -> link.syncDegraded() ? 1 : 0);
+        gauge("outbox_alarm", () -> link.outboxAlarm() ? 1 : 0);
     }
 
     private void gauge(String metric, LongSupplier value) {

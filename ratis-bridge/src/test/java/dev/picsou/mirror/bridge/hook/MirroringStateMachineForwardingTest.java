@@ -109,7 +109,7 @@ class MirroringStateMachineForwardingTest {
 
     private MirroringStateMachine decorate(StateMachine inner) {
         return new MirroringStateMachine(inner, "east", dir.resolve("hook"), 1, PrimaryFeed.NONE, waiters,
-                DurabilityPolicy.async(), null, System::nanoTime);
+                DurabilityPolicy.async(), null, System::nanoTime, OutboxLimit.NONE, () -> 0);
     }
 
     @Test

@@ -58,6 +58,7 @@ final class TwoSites implements AutoCloseable {
     private final Path dir;
     private final DurabilityPolicy durability;
     private final List<RaftClient> clients = new ArrayList<>();
+    OutboxLimit outboxLimit = OutboxLimit.NONE;
 
     TwoSites(Path dir, Consumer<RaftProperties> eastTweak, DurabilityPolicy durability) {
         this(dir, eastTweak, durability, Wire.IN_MEMORY);
@@ -81,6 +82,7 @@ final class TwoSites implements AutoCloseable {
                 .hookStoreDir(dir.resolve("hook-e" + i))
                 .stateMachine(inner[i])
                 .durability(durability)
+                .outboxLimit(outboxLimit)
                 .observer(seen::add)
                 .build();
         primaries[i].start();
