@@ -44,6 +44,11 @@ public final class PicsouCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // With fewer than 3 CPUs the common pool has parallelism 1 and CompletableFuture.*Async (which Ratis uses on
+        // every append) falls back to a new thread per task; set before anything touches the pool.
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "4");
+        }
         System.exit(newCommandLine().execute(args));
     }
 

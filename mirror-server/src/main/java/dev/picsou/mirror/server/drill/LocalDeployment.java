@@ -117,6 +117,7 @@ public final class LocalDeployment implements AutoCloseable {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseParallelGC", "-Xmx384m", "-Xss512k",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
                 "-cp", System.getProperty("java.class.path"), "dev.picsou.mirror.server.cli.PicsouCli",
                 "node", "start", "--config", configFile.toString(), "--node", nodeId));
         Path log = dir.resolve("logs").resolve(nodeId + ".log");
