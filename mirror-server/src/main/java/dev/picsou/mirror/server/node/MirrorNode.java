@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * admin endpoint ({@link NodeRoutes}).
  *
  * <p>Lifecycle: {@link #start()} reads {@code node.json} (or starts epoch 1 in the configured role), starts the
- * epoch, and, on a primary, watches the other site: a primary that finds the other site primary at a newer epoch was
- * failed over from while it was away, and seals itself at once so that it takes no more writes (it is fenced) until
- * the operator rejoins it. {@link #transition} seals-checks, stops the epoch, seeds the next one with
+ * epoch, and, on a primary, watches for a newer primary: a FENCED frame from the other site (its nodes answer data of
+ * an older epoch with the fork point) or the other site's status showing it primary at a newer epoch means this site
+ * was failed over from while it was away; it seals itself at once so that it takes no more writes (it is fenced)
+ * until the operator rejoins it. {@link #transition} seals-checks, stops the epoch, seeds the next one with
  * {@link StoreSeeder}, writes {@code node.json} (the commit point) and starts the next epoch. Thread-safe:
  * lifecycle and transitions are serialized on this object; status reads never block on them.
  */
@@ -291,6 +292,13 @@ public final class MirrorNode implements AutoCloseable {
             }
             Optional<HookMetadata> m = localMetadata();
             if (m.isPresent() && m.get().isSealed()) {
+                return;
+            }
+            if (rt.primary != null && rt.primary.link().forkPoint().isPresent()) {
+                fencedBy = "FENCED by " + config.otherSite(site.id()).id() + " at fork point "
+                        + rt.primary.link().forkPoint().get();
+                LOG.error("ALARM node {}: {}; sealing this site", node.id(), fencedBy);
+                seal();
                 return;
             }
             SiteConfig other = config.otherSite(site.id());

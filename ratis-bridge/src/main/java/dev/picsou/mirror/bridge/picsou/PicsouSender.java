@@ -4,6 +4,7 @@ import dev.picsou.mirror.bridge.model.AckFrame;
 import dev.picsou.mirror.bridge.model.DataFrame;
 import dev.picsou.mirror.bridge.model.Entry;
 import dev.picsou.mirror.bridge.model.FencedFrame;
+import dev.picsou.mirror.bridge.model.ForkPoint;
 import dev.picsou.mirror.bridge.model.Frame;
 import dev.picsou.mirror.bridge.model.Mac;
 import dev.picsou.mirror.bridge.model.SentEntry;
@@ -100,6 +101,14 @@ public final class PicsouSender implements StreamSender {
     public long onFrame(Frame frame, long nowNanos, ActionSink out) {
         if (state == LinkState.FENCED) {
             return Long.MAX_VALUE;
+        }
+        if (frame instanceof DataFrame && frame.epoch() < params.epoch()
+                && frame.from() >= 0 && frame.from() < params.receivers()) {
+            // The other site streams in an older epoch: it was the primary before this site took over (a failover).
+            // Tell it, with the fork point, as a mirror would.
+            out.send(frame.from(), authenticator.sign(new FencedFrame(params.linkId(), params.epoch(), self,
+                    frame.from(), new ForkPoint(params.epoch(), params.forkSeq()), Mac.NONE)));
+            return step(nowNanos, out);
         }
         String problem = check(frame);
         if (problem != null) {

@@ -211,4 +211,26 @@ class PicsouSenderTest {
         commitAll(lagging, 22, 2 * MS).transmissions().forEach(t -> assertThat(t[1]).isGreaterThan(20));
         assertThat(lagging.quackedSeq()).isEqualTo(20);
     }
+
+    @Test
+    void dataFromTheOldPrimaryOfAnOlderEpochIsAnsweredWithFencedAndTheForkPoint() {
+        PicsouParams p = PicsouParams.builder(3, 3).epoch(4).forkSeq(95).build();
+        PicsouSender sender = new PicsouSender(1, p, 0);
+        RecordingSink out = new RecordingSink();
+        java.util.List<dev.picsou.mirror.bridge.model.SentEntry> entries =
+                java.util.List.of(new dev.picsou.mirror.bridge.model.SentEntry(CoreFixtures.entry(96), 0));
+
+        sender.onFrame(new dev.picsou.mirror.bridge.model.DataFrame(p.linkId(), 3, 2, 1, 0, entries,
+                dev.picsou.mirror.bridge.model.Mac.NONE), 0, out);
+
+        assertThat(out.refused).isEmpty();
+        assertThat(out.sent).singleElement().satisfies(s -> {
+            assertThat(s.peer()).isEqualTo(2);
+            dev.picsou.mirror.bridge.model.FencedFrame f = (dev.picsou.mirror.bridge.model.FencedFrame) s.frame();
+            assertThat(f.epoch()).isEqualTo(4);
+            assertThat(f.from()).isEqualTo(1);
+            assertThat(f.to()).isEqualTo(2);
+            assertThat(f.forkPoint()).isEqualTo(new dev.picsou.mirror.bridge.model.ForkPoint(4, 95));
+        });
+    }
 }
