@@ -205,7 +205,7 @@ public final class DrillRunner {
         }
     }
 
-    /** Acknowledged writes of {@code load} whose value {@code siteId}'s leader-side state lacks. */
+    /** Acknowledged writes of {@code load} whose value {@code siteId}'s state lacks (or holds with other bytes). */
     private long missingOn(String siteId, DrillLoad load) throws IOException {
         SiteConfig site = config.site(siteId);
         NodeConfig node = site.nodes().get(0);
@@ -217,7 +217,7 @@ public final class DrillRunner {
             for (long i : part) {
                 keys.add(new String(DrillLoad.key(load.prefix(), i), StandardCharsets.UTF_8));
             }
-            JsonNode values = awaitAppliedEverywhere(node, keys);
+            JsonNode values = values(node, keys);
             for (int j = 0; j < part.size(); j++) {
                 JsonNode v = values.get(j);
                 if (v == null || v.isNull() || !load.isValueOf(part.get(j), Base64.getDecoder().decode(v.asText()))) {
@@ -228,8 +228,11 @@ public final class DrillRunner {
         return missing;
     }
 
-    /** Reads {@code keys} on {@code node} once its state stopped moving for a moment (the new group settled). */
-    private JsonNode awaitAppliedEverywhere(NodeConfig node, List<String> keys) throws IOException {
+    /**
+     * {@code node}'s values of {@code keys}. Any node of the new primary will do: every one of them was seeded from
+     * the same sealed state, which holds every write that survived, and writes since are the drill's own probes.
+     */
+    private static JsonNode values(NodeConfig node, List<String> keys) throws IOException {
         return NodeClient.post(node, "/kv/get-many", Map.of("keys", keys), Duration.ofSeconds(60))
                 .path("values_base64");
     }
