@@ -276,8 +276,9 @@ public final class MirrorNode implements AutoCloseable {
                         layout.relative(wasPrimary ? layout.kv(old) : layout.mirror(old)));
             }
             case RESTORE: {
-                long seq = StoreSeeder.primaryFromSnapshot(t.snapshot(), layout.kv(e), layout.hook(e), e);
-                return new NodeState(e, SiteRoleState.PRIMARY, seq, true, layout.relative(layout.kv(e)));
+                long seq = StoreSeeder.primaryFromSnapshot(t.snapshot(), layout.base(e), layout.kv(e),
+                        layout.hook(e), e);
+                return new NodeState(e, SiteRoleState.PRIMARY, seq, true, layout.relative(layout.base(e)));
             }
             default:
                 throw new IllegalStateException("unknown transition " + t.kind());
