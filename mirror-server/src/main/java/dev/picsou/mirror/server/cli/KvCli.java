@@ -160,7 +160,15 @@ final class KvCli implements Runnable {
                     .withValueBytes(valueBytes).withMaxInFlight(inFlight).withSeed(System.nanoTime());
             try (RaftClient client = KvAccess.primaryClient(config)) {
                 LoadGenerator load = new LoadGenerator(client, settings).start();
-                LoadGenerator.Result r = load.awaitCompletion(Duration.ofHours(24));
+                LoadGenerator.Result r;
+                while (true) {
+                    try {
+                        r = load.awaitCompletion(Duration.ofSeconds(2));
+                        break;
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        progress.accept(load.progressLine());
+                    }
+                }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("ok", r.failed() == 0);
                 m.put("sent", r.sent());

@@ -105,7 +105,11 @@ public final class EpochRuntime implements AutoCloseable {
         org.apache.ratis.statemachine.StateMachine sm;
         if (state.isPrimary()) {
             kv = new KvStateMachine(layout.kv(epoch));
-            primary = PrimaryHook.builder()
+            PrimaryHook.Builder builder = PrimaryHook.builder();
+            if (state.failover()) {
+                builder.startDegradedAbove(state.baseSeq());
+            }
+            primary = builder
                     .sites(site.id(), other.id())
                     .replicaIndex(index)
                     .params(params)

@@ -116,6 +116,19 @@ final class NodeQueries {
         return m;
     }
 
+    /** {@code POST /kv/get-many}: this replica's values of {@code keys}, in order (null = absent). */
+    Map<String, Object> getMany(List<byte[]> keys) {
+        MirrorStore store = liveStateStore();
+        List<String> values = new ArrayList<>(keys.size());
+        for (byte[] k : keys) {
+            values.add(store.kv().get(k).map(v -> Base64.getEncoder().encodeToString(v)).orElse(null));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("values_base64", values);
+        m.put("state_seq", node.localMetadata().map(HookMetadata::stateSeq).orElse(-1L));
+        return m;
+    }
+
     /** {@code /digest}: the state's digest and the seq it reflects ({@code consistent} false if writes moved it). */
     Map<String, Object> digest() {
         long before = node.localMetadata().map(HookMetadata::stateSeq).orElse(-1L);

@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The admin routes of a node: reads ({@code GET /status, /health, /kv, /digest, /admin/snapshots}) and the operator
+ * The admin routes of a node: reads ({@code GET /status, /health, /kv, /digest, /admin/snapshots}, {@code POST
+ * /kv/get-many}) and the operator
  * actions ({@code POST /admin/seal, /admin/transition, /admin/lost-writes, /admin/base-values, /admin/snapshot}).
  * Answers are JSON; a refused action is a 409 with {@code {"error": ...}} naming why, bad input a 400.
  */
@@ -37,6 +38,7 @@ public final class NodeRoutes {
         r.put("/status", get(req -> queries.status()));
         r.put("/health", this::health);
         r.put("/kv", get(req -> queries.get(requireParam(req, "key").getBytes(StandardCharsets.UTF_8))));
+        r.put("/kv/get-many", post(req -> queries.getMany(keysOf(req.body()))));
         r.put("/digest", get(req -> queries.digest()));
         r.put("/admin/snapshots", get(req -> queries.listSnapshots()));
         r.put("/admin/seal", post(req -> Map.of("node", node.node.id(), "sealed_seq", node.seal())));
@@ -72,6 +74,15 @@ public final class NodeRoutes {
             keys.add(Base64.getDecoder().decode(k.asText()));
         }
         return queries.baseValues(keys, seq);
+    }
+
+    /** {@code {"keys": ["k1", ...]}} (UTF-8 keys). */
+    private static List<byte[]> keysOf(String body) throws JsonProcessingException {
+        List<byte[]> keys = new ArrayList<>();
+        for (JsonNode k : NodeClient.JSON.readTree(body).path("keys")) {
+            keys.add(k.asText().getBytes(StandardCharsets.UTF_8));
+        }
+        return keys;
     }
 
     /** The JSON body of {@code /admin/transition}; see {@link Transition}. */

@@ -230,6 +230,11 @@ public final class SiteOperations {
         }
     }
 
+    /** Waits until some node of {@code siteId} is its group's leader; returns its id. */
+    public String awaitLeaderOf(String siteId) throws OperationException {
+        return awaitLeader(site(siteId));
+    }
+
     String awaitLeader(SiteConfig site) throws OperationException {
         long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
         while (System.nanoTime() - deadline < 0) {

@@ -460,7 +460,9 @@ public final class MirroringStateMachine
 
     /**
      * Control entries get a context of this decorator (they never reach the inner state machine); client writes to a
-     * sealed site are refused here already (the apply-time check is the one that decides).
+     * sealed site are refused here already (the apply-time check is the one that decides), with a context carrying
+     * the exception: Ratis then answers the request and its retry-cache entry with it. Throwing instead would leave
+     * that entry pending, and an async client's retry of the request would wait on it forever.
      */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
@@ -471,7 +473,8 @@ public final class MirroringStateMachine
         }
         PrimaryHookStore store = hookStore;
         if (store != null && store.metadata().isSealed()) {
-            throw fencedException(store.metadata());
+            return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build()
+                    .setException(fencedException(store.metadata()));
         }
         return inner.startTransaction(request);
     }

@@ -88,6 +88,7 @@ public final class PrimaryHook implements AutoCloseable {
         private Path hookStoreDir;
         private StateMachine inner;
         private DurabilityPolicy durability = DurabilityPolicy.async();
+        private long degradedFromSeq = -1;
         private MetricRegistry metrics;
         private Consumer<Entry> observer;
         private LongSupplier clock = System::nanoTime;
@@ -138,6 +139,16 @@ public final class PrimaryHook implements AutoCloseable {
         }
 
         /** Default {@link DurabilityPolicy#async()}. */
+        /**
+         * A sync site that degrades on timeout starts degraded (async, with an alarm) until a mirror QUACKs past
+         * {@code baseSeq} and catches up: for an epoch that began with a failover at {@code baseSeq}, whose mirror
+         * is fenced. A strict (keep-blocking) site ignores this: its writes wait for a mirror to rejoin.
+         */
+        public Builder startDegradedAbove(long baseSeq) {
+            this.degradedFromSeq = baseSeq;
+            return this;
+        }
+
         public Builder durability(DurabilityPolicy policy) {
             this.durability = policy;
             return this;
@@ -184,6 +195,10 @@ public final class PrimaryHook implements AutoCloseable {
                 return t;
             }) : null;
             SyncWaiters waiters = new SyncWaiters(durability, name, completer != null ? completer : Runnable::run);
+            if (degradedFromSeq >= 0 && durability.isSync()
+                    && durability.onTimeout() == DurabilityPolicy.OnTimeout.DEGRADE_TO_ASYNC) {
+                waiters.startDegraded(degradedFromSeq);
+            }
             PrimaryLinkMetrics linkMetrics = new PrimaryLinkMetrics(registry, mirrorSite);
             PrimaryLink link;
             try {

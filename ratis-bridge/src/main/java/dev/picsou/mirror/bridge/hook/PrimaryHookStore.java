@@ -98,10 +98,17 @@ final class PrimaryHookStore implements AutoCloseable {
         return entry;
     }
 
-    /** Seals the stream at {@code lastSeq} (idempotent) with the control entry's position; returns the sealed seq. */
+    /**
+     * Seals the stream at {@code lastSeq} with the control entry's position; returns the sealed seq. A later seal
+     * changes nothing, not even the last applied index: it stays the first seal's, so that every entry after that
+     * seal — the refused client entries too — is above it and is refused again when a restart replays it.
+     */
     synchronized long seal(long term, long index) {
         requireOpen();
-        HookMetadata next = (meta.isSealed() ? meta : meta.withSealedSeq(meta.lastSeq())).withLastApplied(term, index);
+        if (meta.isSealed()) {
+            return meta.sealedSeq();
+        }
+        HookMetadata next = meta.withSealedSeq(meta.lastSeq()).withLastApplied(term, index);
         store.newBatch().putMetadata(next).commit();
         meta = next;
         return meta.sealedSeq();

@@ -83,6 +83,19 @@ final class SyncWaiters {
         complete(done);
     }
 
+    /**
+     * Starts degraded (async, with an alarm): for a primary promoted by a failover, whose mirror is the fenced old
+     * primary. Sync durability comes back once a QUACK above {@code baseSeq} covers the last local seq, that is once
+     * a mirror rejoined and caught up.
+     */
+    synchronized void startDegraded(long baseSeq) {
+        degraded = true;
+        degradations++;
+        degradedUntilSeq = baseSeq + 1;
+        LOG.error("{}: ALARM this epoch began with a failover at seq {}: its mirror is fenced, so writes run with"
+                + " async durability until a mirror rejoins and catches up", name, baseSeq);
+    }
+
     /** Applies the timeout policy; call periodically. */
     void check(long nowNanos, long lastSeq) {
         List<CompletableFuture<Void>> released = new ArrayList<>();

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
@@ -28,11 +30,14 @@ import org.apache.ratis.util.LifeCycle;
 /**
  * A tiny user state machine for the hook tests: counts the transactions it applies and keeps an order-sensitive
  * hash of their payloads; snapshots both to one file ({@link SimpleStateMachineStorage}), so chunk-mode installs
- * and restarts work like a real application's.
+ * and restarts work like a real application's. {@link #holdApplyOf} stops the apply thread at one entry, so that
+ * later entries reach the log but not the state machine until {@link #releaseHold()}.
  */
 final class CountingStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final AtomicInteger reinitializations = new AtomicInteger();
+    private final CountDownLatch released = new CountDownLatch(1);
+    private volatile ByteString heldPayload;
     private long count;
     private long hash;
 
@@ -79,7 +84,11 @@ final class CountingStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
-        byte[] payload = entry.getStateMachineLogEntry().getLogData().toByteArray();
+        ByteString data = entry.getStateMachineLogEntry().getLogData();
+        if (data.equals(heldPayload)) {
+            awaitRelease();
+        }
+        byte[] payload = data.toByteArray();
         CRC32C crc = new CRC32C();
         crc.update(payload);
         long c;
@@ -90,6 +99,26 @@ final class CountingStateMachine extends BaseStateMachine {
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFromUtf8(Long.toString(c))));
+    }
+
+    /**
+     * The apply of the entry whose payload is {@code payload} waits for {@link #releaseHold()}, at most a minute (then
+     * it goes on, and the test that forgot to release fails on what it sees).
+     */
+    void holdApplyOf(ByteString payload) {
+        heldPayload = payload;
+    }
+
+    void releaseHold() {
+        released.countDown();
+    }
+
+    private void awaitRelease() {
+        try {
+            released.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -68,4 +68,20 @@ class HookSyncWaitersTest {
         assertThat(b).isCompletedExceptionally();
         assertThat(w.waiting()).isZero();
     }
+
+    @Test
+    void aFailoverEpochRunsAsyncUntilAMirrorQuacksPastTheForkPointAndCatchesUp() {
+        SyncWaiters w = waiters(DurabilityPolicy.OnTimeout.DEGRADE_TO_ASYNC);
+        w.startDegraded(100);
+
+        assertThat(w.await(101, 0)).isDone();
+        w.onQuacked(100, 101);
+        assertThat(w.degraded()).as("the base seq QUACKed again is no sign of a live mirror").isTrue();
+
+        w.onQuacked(101, 101);
+        assertThat(w.degraded()).isFalse();
+        assertThat(w.await(102, 0)).isNotDone();
+        w.onQuacked(102, 102);
+        assertThat(w.await(102, 0)).isDone();
+    }
 }

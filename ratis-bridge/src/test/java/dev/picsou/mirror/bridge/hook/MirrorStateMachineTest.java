@@ -209,6 +209,37 @@ class MirrorStateMachineTest {
     }
 
     @Test
+    void aSealStopsTheDurableSeqAndLaterBatchesAreCountedNotApplied() throws IOException {
+        startSite(false);
+        RaftClient c = client();
+        propose(c, range(1, 12));
+        propose(c, range(8, 20));
+        RaftClientReply sealed = c.io().send(ControlCommand.seal(1).toMessage());
+        assertThat(sealed.isSuccess()).as("seal: %s", sealed).isTrue();
+        assertThat(ControlCommand.sealedSeqOf(sealed.getMessage())).as("sealed at the durable seq").isEqualTo(20);
+
+        propose(c, range(21, 25));
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertThat(metrics[i].batchesAfterSeal.getCount()).as("replica %d batches after the seal", i)
+                        .isEqualTo(1);
+            }
+        });
+        RaftClientReply again = c.io().send(ControlCommand.seal(1).toMessage());
+        assertThat(ControlCommand.sealedSeqOf(again.getMessage())).as("a second seal answers the first")
+                .isEqualTo(20);
+        for (int i = 0; i < 3; i++) {
+            assertThat(sms[i].sealedSeq()).isEqualTo(20);
+            assertThat(sms[i].store().metadata().sealedSeq()).isEqualTo(20);
+            assertThat(sms[i].durableSeq()).as("replica %d durable seq", i).isEqualTo(20);
+            assertThat(sms[i].store().metadata().durableSeq()).isEqualTo(20);
+            assertThat(appliers[i].applied()).isEqualTo(expectedPayloads(1, 20));
+            assertThat(entryLog(sms[i])).isEqualTo(LongStream.rangeClosed(1, 20).boxed().toList());
+            assertThat(sms[i].store().pending().isEmpty()).as("nothing of the late batch waits either").isTrue();
+        }
+    }
+
+    @Test
     void queriesReadTheMaterializedStateAndItsDigest() throws IOException {
         startSite(false);
         RaftClient c = client();

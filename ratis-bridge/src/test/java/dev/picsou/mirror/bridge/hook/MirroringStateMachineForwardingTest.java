@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -95,6 +98,11 @@ class MirroringStateMachineForwardingTest {
             return RaftPeerId.valueOf("other");
         } else if (type == Collection.class) {
             return List.of();
+        } else if (type == RaftClientRequest.class) {
+            // A user write (not a control entry): the decorator hands it to the inner state machine.
+            return RaftClientRequest.newBuilder().setClientId(ClientId.randomId())
+                    .setServerId(RaftPeerId.valueOf("me")).setGroupId(RaftGroupId.randomId()).setCallId(1)
+                    .setMessage(Message.valueOf("key=value")).setType(RaftClientRequest.writeRequestType()).build();
         }
         return null;
     }
