@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +52,29 @@ public final class Cli {
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);
         return new Result(List.of(args), code, out.toString(), err.toString());
+    }
+
+    /**
+     * {@link #json}, run again while the command refuses at its first step, before it changes anything ("COMMAND needs
+     * every node of site ...", exit 3) because a node's status read timed out rather than because a node is down: on
+     * this shared 2-core host every JVM stalls for seconds at times, longer than the commands' 2 s status timeout.
+     */
+    public static Result jsonOnceReachable(Path config, String... command) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String refusal = command[0] + " needs every node of site";
+        while (true) {
+            Result r = json(config, command);
+            boolean stalled = r.exitCode() == 3 && r.err().contains(refusal) && r.err().contains("(request timed out)");
+            if (!stalled || System.nanoTime() - deadline > 0) {
+                return r;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r;
+            }
+        }
     }
 
     /** {@code picsou COMMAND... -c CONFIG --json}. */

@@ -106,7 +106,7 @@ class FailoverAndRejoinTest {
             assertThat(fencedStatus.out()).as(fencedStatus.toString()).contains("FENCED");
             long sealed = d.node("a1").status().path("sealed_seq").asLong();
 
-            Cli.Result rejoin = Cli.json(config, "rejoin", "--site", A);
+            Cli.Result rejoin = Cli.jsonOnceReachable(config, "rejoin", "--site", A);
 
             assertThat(rejoin.exitCode()).as(rejoin.toString() + d.logTails(20)).isZero();
             JsonNode r = rejoin.json();

@@ -101,14 +101,15 @@ class SnapshotAndRestoreTest {
                 assertThat(s.path("awaiting_reason").asText()).as(s.toString()).contains(B);
                 assertThat(a.logTail(20)).contains("IDLE");
             }
-            Cli.Result idle = Cli.run("status", "-c", config.toString());
-            assertThat(idle.exitCode()).as("every node answers: " + idle).isZero();
+            Cli.Result idle = await().until(() -> Cli.run("status", "-c", config.toString()),
+                    status -> status.exitCode() == 0);
             assertThat(idle.out()).as(idle.toString()).contains("AWAITING restore");
             Cli.Result putToIdle = Cli.json(config, "kv", "put", "to-the-idle-site", "x");
             assertThat(putToIdle.exitCode()).as(putToIdle.toString()).isEqualTo(1);
             assertThat(putToIdle.err()).as(putToIdle.toString()).contains("picsou restore --site " + A);
 
-            Cli.Result restore = Cli.json(config, "restore", "--snapshot", snapshotDir.toString(), "--site", A);
+            Cli.Result restore = Cli.jsonOnceReachable(config, "restore", "--snapshot", snapshotDir.toString(),
+                    "--site", A);
 
             assertThat(restore.exitCode()).as(restore.toString() + d.logTails(30)).isZero();
             JsonNode r = restore.json();
