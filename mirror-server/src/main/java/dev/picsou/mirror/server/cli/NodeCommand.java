@@ -83,9 +83,10 @@ final class NodeCommand implements Runnable {
                 stopped.countDown();
             }, "shutdown-" + nodeId));
             PrintWriter out = spec.commandLine().getOut();
-            out.println("node " + nodeId + " of site " + config.siteOfNode(nodeId).id() + " up: epoch "
-                    + mirrorNode.state().epoch() + ", " + mirrorNode.state().role() + ", admin http://"
-                    + node.admin());
+            out.println("node " + nodeId + " of site " + config.siteOfNode(nodeId).id() + " up: "
+                    + mirrorNode.awaiting().map(reason -> "IDLE, " + reason)
+                            .orElse("epoch " + mirrorNode.state().epoch() + ", " + mirrorNode.state().role())
+                    + ", admin http://" + node.admin());
             out.flush();
             stopped.await();
             return PicsouCli.EXIT_OK;

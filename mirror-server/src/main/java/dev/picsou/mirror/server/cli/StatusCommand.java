@@ -78,7 +78,8 @@ final class StatusCommand extends OperatorCommand {
                             text(s, "quacked_seq"), text(s, "durable_seq"),
                             s.has("lag_entries") ? s.path("lag_entries").asText() : "-",
                             s.path("link").path("state").asText("-")
-                                    + (s.has("fenced_by") ? "  FENCED: " + s.path("fenced_by").asText() : ""));
+                                    + (s.has("fenced_by") ? "  FENCED: " + s.path("fenced_by").asText() : "")
+                                    + (s.has("awaiting") ? "  AWAITING " + s.path("awaiting").asText() : ""));
                 } else {
                     Map<?, ?> down = (Map<?, ?>) n;
                     out.printf("%-10s %-8s %5s  %-10s %-5s  %s%n", site.get("id"), "-", "-", down.get("node"), "DOWN",

@@ -14,6 +14,7 @@ import org.apache.ratis.protocol.RaftGroupId;
  * e&lt;epoch&gt;/kv         primary: the application's store (KvStateMachine)
  * e&lt;epoch&gt;/hook       primary: the hook store (seq, outbox)
  * e&lt;epoch&gt;/mirror     mirror: the mirror store (state, entry log)
+ * e&lt;epoch&gt;/base       restored primary: the snapshot it started from, kept unchanged
  * lost-writes/         entries a fenced primary took after the fork point
  * snapshots/           mirror snapshots made by 'picsou snapshot create'
  * </pre>
@@ -50,6 +51,10 @@ public final class EpochLayout {
 
     public Path mirror(long epoch) {
         return epochDir(epoch).resolve("mirror");
+    }
+
+    public Path base(long epoch) {
+        return epochDir(epoch).resolve("base");
     }
 
     public Path lostWrites() {

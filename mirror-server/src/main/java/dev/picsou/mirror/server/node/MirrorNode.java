@@ -26,11 +26,12 @@ import org.slf4j.LoggerFactory;
  * epoch with the hook of the site's role ({@link EpochRuntime}), and the role changes the operator drives through the
  * admin endpoint ({@link NodeRoutes}).
  *
- * <p>Lifecycle: {@link #start()} reads {@code node.json} (or starts epoch 1 in the configured role), starts the
- * epoch, and, on a primary, watches for a newer primary: a FENCED frame from the other site (its nodes answer data of
- * an older epoch with the fork point) or the other site's status showing it primary at a newer epoch means this site
- * was failed over from while it was away; it seals itself at once so that it takes no more writes (it is fenced)
- * until the operator rejoins it. {@link #transition} seals-checks, stops the epoch, seeds the next one with
+ * <p>Lifecycle: {@link #start()} reads {@code node.json} (or starts epoch 1 in the configured role; a node of the
+ * configured primary without one stays idle if the other site holds data), starts the epoch, and, on a primary,
+ * watches for a newer primary: a FENCED frame from the other site (its nodes answer data of an older epoch with the
+ * fork point) or the other site's status showing it primary at a newer epoch means this site was failed over from
+ * while it was away; it seals itself at once so that it takes no more writes (it is fenced) until the operator
+ * rejoins it. {@link #transition} seals-checks, stops the epoch, seeds the next one with
  * {@link StoreSeeder}, writes {@code node.json} (the commit point) and starts the next epoch. Thread-safe:
  * lifecycle and transitions are serialized on this object; status reads never block on them.
  */
@@ -49,6 +50,7 @@ public final class MirrorNode implements AutoCloseable {
     private volatile NodeState state;
     private volatile String fencedBy;
     private volatile String lastTransitionError;
+    private volatile String awaiting;
     private boolean closed;
 
     public MirrorNode(DeploymentConfig config, String nodeId) {
@@ -65,7 +67,10 @@ public final class MirrorNode implements AutoCloseable {
     }
 
     /**
-     * Starts the node's current epoch.
+     * Starts the node's current epoch. A node without {@code node.json} of the site configured primary starts no
+     * epoch when the other site already holds data (its data directory was lost or wiped): a fresh epoch 1 primary
+     * would number its writes from seq 1 again, and the mirror, which has those seqs, would drop them while
+     * acknowledging them. Such a node stays idle ({@link #awaiting()}) until {@code picsou restore} gives it a state.
      *
      * @throws IOException if the node state cannot be read or the Raft server cannot start
      */
@@ -74,12 +79,37 @@ public final class MirrorNode implements AutoCloseable {
         NodeState s = stored.orElseGet(() -> NodeState.initial(
                 site.initialRole() == dev.picsou.mirror.config.SiteRole.PRIMARY
                         ? SiteRoleState.PRIMARY : SiteRoleState.MIRROR));
-        if (stored.isEmpty()) {
-            stateFile.write(s);
-        }
+        Optional<String> otherData = stored.isEmpty() && s.isPrimary() ? otherSiteData() : Optional.empty();
         state = s;
-        runtime = EpochRuntime.start(config, node.id(), s, layout, metrics);
+        if (otherData.isPresent()) {
+            awaiting = "node " + node.id() + " has no state (no " + stateFile.path() + ") but " + otherData.get()
+                    + ": it starts no epoch and waits for 'picsou restore --site " + site.id() + "'";
+            LOG.error("ALARM {}", awaiting);
+        } else {
+            if (stored.isEmpty()) {
+                stateFile.write(s);
+            }
+            runtime = EpochRuntime.start(config, node.id(), s, layout, metrics);
+        }
         watcher.scheduleWithFixedDelay(this::watchForNewerPrimary, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** What a node of the other site that holds data reports ("dc-b reports epoch 1, state_seq 42"), if any does. */
+    private Optional<String> otherSiteData() {
+        SiteConfig other = config.otherSite(site.id());
+        for (NodeConfig n : other.nodes()) {
+            Optional<NodeClient.Status> peer = NodeClient.tryStatus(n, Duration.ofSeconds(1));
+            if (peer.isPresent() && (peer.get().epoch() > 1 || peer.get().stateSeq() > 0)) {
+                return Optional.of(other.id() + " (node " + n.id() + ") reports epoch " + peer.get().epoch()
+                        + ", state_seq " + peer.get().stateSeq());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why this node runs no epoch and waits for a restore, if it does (see {@link #start()}). */
+    public Optional<String> awaiting() {
+        return Optional.ofNullable(awaiting);
     }
 
     public NodeState state() {
@@ -176,7 +206,8 @@ public final class MirrorNode implements AutoCloseable {
         if (t.kind() != Transition.Kind.RESTORE) {
             requireRole(current, t);
             if (rt == null) {
-                throw new IllegalStateException("node " + node.id() + " is not running an epoch");
+                throw new IllegalStateException(awaiting != null ? awaiting
+                        : "node " + node.id() + " is not running an epoch");
             }
             awaitLocalSeal(rt);
         }
@@ -186,6 +217,10 @@ public final class MirrorNode implements AutoCloseable {
             next = seed(current, t);
         } catch (IOException | RuntimeException e) {
             lastTransitionError = e.getMessage();
+            if (awaiting != null) {
+                LOG.error("node {}: transition {} failed; still idle", node.id(), t.kind(), e);
+                throw e;
+            }
             LOG.error("node {}: transition {} failed; restarting epoch {}", node.id(), t.kind(), current.epoch(), e);
             runtime = EpochRuntime.start(config, node.id(), current, layout, metrics);
             throw e;
@@ -194,6 +229,7 @@ public final class MirrorNode implements AutoCloseable {
         state = next;
         fencedBy = null;
         lastTransitionError = null;
+        awaiting = null;
         runtime = EpochRuntime.start(config, node.id(), next, layout, metrics);
         LOG.info("node {}: {} done, now epoch {} {} from seq {}", node.id(), t.kind(), next.epoch(), next.role(),
                 next.baseSeq());
@@ -241,8 +277,9 @@ public final class MirrorNode implements AutoCloseable {
                         layout.relative(wasPrimary ? layout.kv(old) : layout.mirror(old)));
             }
             case RESTORE: {
-                long seq = StoreSeeder.primaryFromSnapshot(t.snapshot(), layout.kv(e), layout.hook(e), e);
-                return new NodeState(e, SiteRoleState.PRIMARY, seq, true, layout.relative(layout.kv(e)));
+                long seq = StoreSeeder.primaryFromSnapshot(t.snapshot(), layout.base(e), layout.kv(e),
+                        layout.hook(e), e);
+                return new NodeState(e, SiteRoleState.PRIMARY, seq, true, layout.relative(layout.base(e)));
             }
             default:
                 throw new IllegalStateException("unknown transition " + t.kind());
@@ -320,7 +357,7 @@ public final class MirrorNode implements AutoCloseable {
     private EpochRuntime requireRuntime() {
         EpochRuntime rt = runtime;
         if (rt == null) {
-            throw new IllegalStateException("node " + node.id() + " is between epochs");
+            throw new IllegalStateException(awaiting != null ? awaiting : "node " + node.id() + " is between epochs");
         }
         return rt;
     }

@@ -59,6 +59,10 @@ final class NodeQueries {
         m.put("durability", node.site.durability().mode().name().toLowerCase(java.util.Locale.ROOT));
         node.fencedBy().ifPresent(f -> m.put("fenced_by", f));
         node.lastTransitionError().ifPresent(e -> m.put("last_transition_error", e));
+        node.awaiting().ifPresent(reason -> {
+            m.put("awaiting", "restore");
+            m.put("awaiting_reason", reason);
+        });
         if (rt == null) {
             return m;
         }
@@ -287,7 +291,7 @@ final class NodeQueries {
     private MirrorStore liveStateStore() {
         EpochRuntime rt = node.runtime();
         if (rt == null) {
-            throw new IllegalStateException("node " + node.node.id() + " is between epochs");
+            throw new IllegalStateException(node.awaiting().orElse("node " + node.node.id() + " is between epochs"));
         }
         return rt.kv != null ? rt.kv.store() : rt.mirrorStateMachine().store();
     }

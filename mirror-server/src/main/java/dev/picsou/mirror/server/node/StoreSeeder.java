@@ -113,14 +113,20 @@ final class StoreSeeder {
 
     /**
      * A primary at {@code newEpoch} whose state is a mirror snapshot's (verified against its manifest) and whose
-     * stream continues after the snapshot's seq.
+     * stream continues after the snapshot's seq. The snapshot is copied to {@code baseDir}, which stays as it is (the
+     * state at the snapshot's seq, that a site rejoining this primary rewinds to); {@code kvDir} starts as its
+     * checkpoint.
      */
-    static long primaryFromSnapshot(Path snapshotStore, Path kvDir, Path hookDir, long newEpoch) throws IOException {
-        replace(kvDir);
-        SnapshotRestore.copy(snapshotStore, kvDir);
+    static long primaryFromSnapshot(Path snapshotStore, Path baseDir, Path kvDir, Path hookDir, long newEpoch)
+            throws IOException {
+        replace(baseDir);
+        SnapshotRestore.copy(snapshotStore, baseDir);
         HookMetadata snap;
+        try (MirrorStore base = MirrorStore.open(baseDir)) {
+            snap = base.metadata();
+            checkpoint(base, kvDir);
+        }
         try (MirrorStore kv = MirrorStore.open(kvDir)) {
-            snap = kv.metadata();
             clearLogs(kv).putMetadata(HookMetadata.initial().withEpoch(newEpoch)).commit();
         }
         long seq = snap.stateSeq();
