@@ -133,6 +133,7 @@ public final class DataOperations {
      */
     public Map<String, Object> verify() throws OperationException {
         long deadline = System.nanoTime() + VERIFY_TIMEOUT.toNanos();
+        Set<Long> reported = Set.of();
         while (true) {
             List<Map<String, Object>> digests = new ArrayList<>();
             Set<Long> seqs = new TreeSet<>();
@@ -167,7 +168,10 @@ public final class DataOperations {
                         + (bothSites ? "" : ", and one site does not answer")
                         + "): pause writes and let the mirror catch up, then verify again", OperationException.FAILED);
             }
-            progress.accept("waiting for a common seq: nodes at " + seqs);
+            if (!seqs.equals(reported)) {
+                progress.accept("waiting for a common seq: nodes at " + seqs);
+                reported = seqs;
+            }
             SiteOperations.pause(250);
         }
     }

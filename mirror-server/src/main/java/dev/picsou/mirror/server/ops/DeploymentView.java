@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * site roles read from them. Immutable snapshot; take a new one to see changes.
  */
 public record DeploymentView(DeploymentConfig config, List<NodeView> nodes) {
-    static final Duration STATUS_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
 
     /** One node's answer, or why there is none. */
     public record NodeView(SiteConfig site, NodeConfig node, JsonNode status, String error) {
