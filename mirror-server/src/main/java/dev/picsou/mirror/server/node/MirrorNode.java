@@ -332,8 +332,9 @@ public final class MirrorNode implements AutoCloseable {
                 return;
             }
             if (rt.primary != null && rt.primary.link().forkPoint().isPresent()) {
-                fencedBy = "FENCED by " + config.otherSite(site.id()).id() + " at fork point "
-                        + rt.primary.link().forkPoint().get();
+                var fork = rt.primary.link().forkPoint().get();
+                fencedBy = config.otherSite(site.id()).id() + " is primary at epoch " + fork.epoch()
+                        + " (it answered with FENCED, fork point seq " + fork.seq() + ")";
                 LOG.error("ALARM node {}: {}; sealing this site", node.id(), fencedBy);
                 seal();
                 return;
