@@ -1,0 +1,178 @@
+package dev.picsou.mirror.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.picsou.mirror.server.bench.BenchPresets;
+import dev.picsou.mirror.server.bench.BenchReport;
+import dev.picsou.mirror.server.bench.BenchResult;
+import dev.picsou.mirror.server.bench.BenchRunner;
+import dev.picsou.mirror.server.bench.BenchScenario;
+import dev.picsou.mirror.storage.Directories;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code picsou bench}: real sites, real channel, an emulated WAN; Picsou side by side with the baselines. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure the stream on real Ratis sites, RocksDB and the Netty channel over an emulated WAN "
+                + "(per-replica uplink cap and one-way delay in the transport). Scenarios run back to back in this "
+                + "process: every protocol x site size x entry size given. The mirror site runs in a child JVM; "
+                + "with taskset and two CPUs this process (primary site and client) is pinned to CPU 0 and the "
+                + "mirror to CPU 1. Each scenario ends with a drain and a delivery check (every entry on every "
+                + "mirror replica, stream and state digests equal).",
+                "Exit: 0 every scenario delivered and matched, 1 one did not, 2 bad options."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "A named scenario list instead of the flags below: paper (the three figures of "
+                    + "docs/performance.md), smoke (a few seconds, for tests). --duration and --warmup still apply.")
+    private String preset;
+
+    @Option(names = "--protocols", paramLabel = "LIST", split = ",", defaultValue = "picsou",
+            description = "picsou, ata, ll, otu, ost, none (the primary site alone) (default: ${DEFAULT-VALUE}).")
+    private List<String> protocols;
+
+    @Option(names = "--senders", paramLabel = "N", split = ",", defaultValue = "5",
+            description = "Primary site size(s) (default: ${DEFAULT-VALUE}).")
+    private List<Integer> senders;
+
+    @Option(names = "--receivers", paramLabel = "M",
+            description = "Mirror site size (default: the same as --senders).")
+    private Integer receivers;
+
+    @Option(names = "--entry-bytes", paramLabel = "B", split = ",", defaultValue = "10240",
+            description = "Entry size(s), 100 to 1048576 (default: ${DEFAULT-VALUE}).")
+    private List<Integer> entryBytes;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "Measured seconds per scenario (default: 20).")
+    private Integer durationSeconds;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS",
+            description = "Seconds of load before measuring (default: 5).")
+    private Integer warmupSeconds;
+
+    @Option(names = "--uplink-mbps", paramLabel = "MBIT", defaultValue = "0",
+            description = "Per-replica uplink cap between the sites, Mbit/s; 0 for none (default: ${DEFAULT-VALUE}).")
+    private double uplinkMbps;
+
+    @Option(names = "--one-way-delay-ms", paramLabel = "MS", defaultValue = "0",
+            description = "Added one-way delay between the sites (default: ${DEFAULT-VALUE}).")
+    private double oneWayDelayMs;
+
+    @Option(names = "--crash-senders", paramLabel = "K", defaultValue = "0",
+            description = "Primary replicas crashed before the load (default: ${DEFAULT-VALUE}).")
+    private int crashSenders;
+
+    @Option(names = "--crash-receivers", paramLabel = "K", defaultValue = "0",
+            description = "Mirror replicas crashed before the load (default: ${DEFAULT-VALUE}).")
+    private int crashReceivers;
+
+    @Option(names = "--rate", paramLabel = "ENTRIES_PER_S", defaultValue = "0",
+            description = "Offered client writes per second; 0 saturates (default: ${DEFAULT-VALUE}).")
+    private double rate;
+
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "100",
+            description = "Client writes outstanding at most (default: ${DEFAULT-VALUE}).")
+    private int inFlight;
+
+    @Option(names = "--same-jvm", description = "Run the mirror site in this JVM instead of a child process.")
+    private boolean sameJvm;
+
+    @Option(names = "--no-pin", description = "Do not pin the processes to CPUs.")
+    private boolean noPin;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "Data directory (must not exist yet; default: a fresh temporary directory, removed).")
+    private Path dir;
+
+    @Option(names = "--json", description = "Print one JSON object {\"scenarios\": [...]} on stdout.")
+    private boolean json;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "Write an SVG bar chart of entries/s per scenario.")
+    private Path plot;
+
+    @Option(names = "--quiet", description = "No progress lines on stderr.")
+    private boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        List<BenchScenario> scenarios = scenarios();
+        if (dir != null && Files.exists(dir)) {
+            throw new ParameterException(spec.commandLine(), "--dir " + dir + " already exists; give a new path");
+        }
+        boolean temporary = dir == null;
+        Path base = temporary ? Files.createTempDirectory("picsou-bench-") : Files.createDirectories(dir);
+        try {
+            List<BenchResult> results = new BenchRunner(new BenchRunner.Settings(base, !sameJvm, !noPin),
+                    quiet ? null : System.err).run(scenarios);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(BenchReport.json(results)));
+            } else {
+                BenchReport.table(out, results);
+            }
+            out.flush();
+            if (plot != null) {
+                BenchReport.plot(plot, results);
+            }
+            return results.stream().allMatch(BenchResult::ok) ? PicsouCli.EXIT_OK : PicsouCli.EXIT_FAILED;
+        } finally {
+            if (temporary) {
+                try {
+                    Directories.deleteRecursively(base);
+                } catch (IOException e) {
+                    // a leftover temporary directory is harmless
+                }
+            }
+        }
+    }
+
+    private List<BenchScenario> scenarios() {
+        Duration duration = Duration.ofSeconds(durationSeconds == null ? 20 : checkSeconds("--duration",
+                durationSeconds, 1));
+        Duration warmup = Duration.ofSeconds(warmupSeconds == null ? 5 : checkSeconds("--warmup", warmupSeconds, 0));
+        try {
+            if (preset != null) {
+                return BenchPresets.byName(preset, durationSeconds == null ? null : duration,
+                        warmupSeconds == null ? null : warmup);
+            }
+            List<BenchScenario> list = new ArrayList<>();
+            for (int n : senders) {
+                for (int bytes : entryBytes) {
+                    for (String p : protocols) {
+                        list.add(new BenchScenario(p.trim().toLowerCase(java.util.Locale.ROOT), n,
+                                receivers == null ? n : receivers, bytes, warmup, duration, uplinkMbps,
+                                oneWayDelayMs, crashSenders, crashReceivers, rate, inFlight));
+                    }
+                }
+            }
+            return list;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private int checkSeconds(String name, int value, int min) {
+        if (value < min || value > 3600) {
+            throw new ParameterException(spec.commandLine(), name + " must be in [" + min + ", 3600] seconds, was "
+                    + value);
+        }
+        return value;
+    }
+}
