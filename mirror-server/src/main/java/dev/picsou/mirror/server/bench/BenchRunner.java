@@ -34,8 +34,10 @@ public final class BenchRunner {
      * @param directory      a fresh directory for all data (one subdirectory per scenario)
      * @param separateMirror the mirror site in a child JVM (else in this one)
      * @param pin            pin this process to CPU 0 and the mirror's to CPU 1 (when possible)
+     * @param mirrorDirectory where the mirror site keeps its data (its own file system stands for its own machine's
+     *                        disk), or null for {@code directory}
      */
-    public record Settings(Path directory, boolean separateMirror, boolean pin) {
+    public record Settings(Path directory, boolean separateMirror, boolean pin, Path mirrorDirectory) {
     }
 
     private final Settings settings;
@@ -59,7 +61,15 @@ public final class BenchRunner {
             for (int i = 0; i < scenarios.size(); i++) {
                 BenchScenario s = scenarios.get(i);
                 say("[" + (i + 1) + "/" + scenarios.size() + "] " + s.label());
-                results.add(runOne(s, settings.directory().resolve("s" + (i + 1) + "-" + s.protocol())));
+                String name = "s" + (i + 1) + "-" + s.protocol();
+                Path mirrorDir = (settings.mirrorDirectory() != null ? settings.mirrorDirectory()
+                        : settings.directory()).resolve(name + "-mirror");
+                try {
+                    results.add(runOne(s, settings.directory().resolve(name), mirrorDir));
+                } finally {
+                    deleteQuietly(settings.directory().resolve(name));
+                    deleteQuietly(mirrorDir);
+                }
             }
         } finally {
             if (pinned) {
@@ -69,9 +79,17 @@ public final class BenchRunner {
         return results;
     }
 
-    private BenchResult runOne(BenchScenario s, Path dir) throws InterruptedException {
+    private static void deleteQuietly(Path dir) {
         try {
-            return measure(s, dir);
+            dev.picsou.mirror.storage.Directories.deleteRecursively(dir);
+        } catch (IOException e) {
+            // leftovers of a finished scenario are harmless
+        }
+    }
+
+    private BenchResult runOne(BenchScenario s, Path dir, Path mirrorDir) throws InterruptedException {
+        try {
+            return measure(s, dir, mirrorDir);
         } catch (IOException | RuntimeException e) {
             say("  failed: " + e);
             return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
@@ -79,7 +97,7 @@ public final class BenchRunner {
         }
     }
 
-    private BenchResult measure(BenchScenario s, Path dir) throws IOException, InterruptedException {
+    private BenchResult measure(BenchScenario s, Path dir, Path mirrorDir) throws IOException, InterruptedException {
         PicsouParams params = BenchParams.of(s);
         BenchLinks links = BenchLinks.allocate(s.senders(), s.receivers());
         MirrorHandle mirror = null;
@@ -87,8 +105,8 @@ public final class BenchRunner {
         try {
             if (s.mirrored()) {
                 mirror = settings.separateMirror()
-                        ? ChildMirror.start(s, links, dir.resolve("mirror"), pinned ? 1 : -1)
-                        : MirrorHandle.inProcess(new MirrorSite(s, links, dir.resolve("mirror")).start());
+                        ? ChildMirror.start(s, links, mirrorDir, pinned ? 1 : -1)
+                        : MirrorHandle.inProcess(new MirrorSite(s, links, mirrorDir).start());
             }
             primary = new PrimarySite(s, links, dir.resolve("primary")).start();
             MirrorHandle m = mirror;
@@ -155,7 +173,8 @@ public final class BenchRunner {
         long seq = p.committedSeq();
         if (!drained) {
             problems.add("not drained within " + DRAIN_TIMEOUT.toSeconds() + " s: committed " + seq
-                    + ", mirror durable " + m.durableMin() + ", QUACKed " + p.quackedSeq());
+                    + ", mirror durable " + m.durableMin() + ", QUACKed " + p.quackedSeq() + " (primary replicas "
+                    + p.describeLinks() + ")");
         }
         if (p.leader() != 0 || m.leader() != 0) {
             problems.add("a leader moved during the run (primary " + p.leader() + ", mirror " + m.leader()

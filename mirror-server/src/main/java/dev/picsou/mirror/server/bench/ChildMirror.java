@@ -55,7 +55,8 @@ final class ChildMirror implements MirrorHandle {
             cmd.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+        cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM, "-cp", System.getProperty("java.class.path"),
                 MirrorSiteMain.class.getName(),
                 "links", links.encode(), "dir", dir.toString(), "protocol", s.protocol(),
                 "senders", Integer.toString(s.senders()), "receivers", Integer.toString(s.receivers()),

@@ -32,6 +32,7 @@ public final class MirrorSiteMain {
     }
 
     public static void main(String[] args) throws Exception {
+        CommonPool.ensure();
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);

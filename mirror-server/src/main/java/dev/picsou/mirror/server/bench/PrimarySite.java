@@ -106,6 +106,15 @@ final class PrimarySite implements AutoCloseable {
         return result == Long.MAX_VALUE ? 0 : result;
     }
 
+    /** Per running replica: its link's state, committed and QUACKed seq (for problem reports). */
+    String describeLinks() {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(hooks).forEach((i, h) -> b.append(b.length() == 0 ? "" : "; ").append(i)
+                .append(": ").append(h.link().state()).append(" committed ").append(h.link().committedSeq())
+                .append(" QUACKed ").append(h.link().quackedSeq()));
+        return b.toString();
+    }
+
     /** Entry transmissions (first sends and resends) by every replica so far. */
     long entriesSent() {
         return sumMeters(".entries_sent", Meter::getCount);

@@ -7,6 +7,7 @@ import dev.picsou.mirror.server.bench.BenchReport;
 import dev.picsou.mirror.server.bench.BenchResult;
 import dev.picsou.mirror.server.bench.BenchRunner;
 import dev.picsou.mirror.server.bench.BenchScenario;
+import dev.picsou.mirror.server.bench.CommonPool;
 import dev.picsou.mirror.storage.Directories;
 
 import java.io.IOException;
@@ -34,6 +35,11 @@ import picocli.CommandLine.Spec;
                 + "mirror replica, stream and state digests equal).",
                 "Exit: 0 every scenario delivered and matched, 1 one did not, 2 bad options."})
 public final class BenchCommand implements Callable<Integer> {
+    static {
+        // Before anything uses CompletableFuture: see CommonPool (a thread per Ratis append otherwise).
+        CommonPool.ensure();
+    }
+
     @Spec
     private CommandSpec spec;
 
@@ -100,6 +106,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Data directory (must not exist yet; default: a fresh temporary directory, removed).")
     private Path dir;
 
+    @Option(names = "--mirror-dir", paramLabel = "DIR",
+            description = "Where the mirror site keeps its data: another file system than the primary's stands for "
+                    + "the mirror's own machine (default: a fresh directory under /dev/shm when it is a writable "
+                    + "directory, else under --dir). 'same' keeps it under --dir.")
+    private String mirrorDir;
+
     @Option(names = "--json", description = "Print one JSON object {\"scenarios\": [...]} on stdout.")
     private boolean json;
 
@@ -111,6 +123,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!CommonPool.ensure() && !quiet) {
+            System.err.println("bench: the common fork-join pool has parallelism "
+                    + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + "; run java with "
+                    + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 (Ratis starts a thread per append)");
+        }
         List<BenchScenario> scenarios = scenarios();
         if (dir != null && Files.exists(dir)) {
             throw new ParameterException(spec.commandLine(), "--dir " + dir + " already exists; give a new path");
@@ -118,8 +135,16 @@ public final class BenchCommand implements Callable<Integer> {
         boolean temporary = dir == null;
         Path base = temporary ? Files.createTempDirectory("picsou-bench-") : Files.createDirectories(dir);
         try {
-            List<BenchResult> results = new BenchRunner(new BenchRunner.Settings(base, !sameJvm, !noPin),
-                    quiet ? null : System.err).run(scenarios);
+            Path mirrorBase = mirrorBase();
+            List<BenchResult> results;
+            try {
+                results = new BenchRunner(new BenchRunner.Settings(base, !sameJvm, !noPin, mirrorBase),
+                        quiet ? null : System.err).run(scenarios);
+            } finally {
+                if (mirrorBase != null && !mirrorBase.startsWith(base)) {
+                    deleteQuietly(mirrorBase);
+                }
+            }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -134,12 +159,36 @@ public final class BenchCommand implements Callable<Integer> {
             return results.stream().allMatch(BenchResult::ok) ? PicsouCli.EXIT_OK : PicsouCli.EXIT_FAILED;
         } finally {
             if (temporary) {
-                try {
-                    Directories.deleteRecursively(base);
-                } catch (IOException e) {
-                    // a leftover temporary directory is harmless
-                }
+                deleteQuietly(base);
             }
+        }
+    }
+
+    /** The mirror's data directory (a fresh one), or null for the primary's. */
+    private Path mirrorBase() throws IOException {
+        if ("same".equals(mirrorDir)) {
+            return null;
+        }
+        if (mirrorDir != null) {
+            Path p = Path.of(mirrorDir);
+            if (Files.exists(p)) {
+                throw new ParameterException(spec.commandLine(), "--mirror-dir " + p + " already exists; give a new"
+                        + " path");
+            }
+            return Files.createDirectories(p);
+        }
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return Files.createTempDirectory(shm, "picsou-bench-mirror-");
+        }
+        return null;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            Directories.deleteRecursively(dir);
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
         }
     }
 
