@@ -23,6 +23,9 @@ import java.util.Map;
  * @param primaryCpuPercent      CPU of the primary's process over the window, in percent of one core
  * @param mirrorCpuPercent       CPU of the mirror's child process over the window, in percent of one core (0 when
  *                               it shares the primary's process)
+ * @param otherCpuPercent        CPU that other processes of the machine used over the window, in percent of one
+ *                               core (-1 when unknown): above a few percent the machine was shared and the
+ *                               figures are noisy
  * @param gatedPercent           share of the window in which the saturating load waited for the stream
  * @param committed              entries the primary committed in the run
  * @param delivered              lowest durable seq among the running mirror replicas after the drain
@@ -35,7 +38,7 @@ import java.util.Map;
 public record BenchResult(BenchScenario scenario, double entriesPerS, double primaryEntriesPerS, double lagP50Ms,
                           double lagP99Ms, double writeP50Ms, double writeP99Ms, double wanCopiesPerEntry,
                           double wanBytesPerPayloadByte, long resends, double cpuPercent, double primaryCpuPercent,
-                          double mirrorCpuPercent, double gatedPercent, long committed, long delivered,
+                          double mirrorCpuPercent, double otherCpuPercent, double gatedPercent, long committed, long delivered,
                           boolean deliveryOk, boolean digestsMatch, List<String> problems) {
 
     public BenchResult {
@@ -79,6 +82,7 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
         m.put("cpu_percent", round(cpuPercent, 1));
         m.put("primary_cpu_percent", round(primaryCpuPercent, 1));
         m.put("mirror_cpu_percent", round(mirrorCpuPercent, 1));
+        m.put("other_cpu_percent", round(otherCpuPercent, 1));
         m.put("gated_percent", round(gatedPercent, 1));
         m.put("committed", committed);
         m.put("delivered", delivered);

@@ -92,7 +92,7 @@ public final class BenchRunner {
             return measure(s, dir, mirrorDir);
         } catch (IOException | RuntimeException e) {
             say("  failed: " + e);
-            return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
+            return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
                     List.of("the scenario did not run: " + e));
         }
     }
@@ -150,12 +150,16 @@ public final class BenchRunner {
         double mirrorCpu = 100.0 * (after.mirrorCpuNanos - before.mirrorCpuNanos) / (after.nanos - before.nanos);
         double machineCpu = (primaryCpu + mirrorCpu) / Math.max(1, pinned ? 2 : CpuPinning.CPUS);
         long wanBytes = s.mirrored() ? p.bytesSent() + m.bytesSent() : 0;
+        double otherCpu = before.machineBusyNanos < 0 || after.machineBusyNanos < 0 ? -1
+                : Math.max(0, 100.0 * (after.machineBusyNanos - before.machineBusyNanos
+                        - (after.cpuNanos - before.cpuNanos) - (after.mirrorCpuNanos - before.mirrorCpuNanos))
+                        / (after.nanos - before.nanos));
         return new BenchResult(s, entriesPerS, acksPerS,
                 lag == null ? 0 : lag.getMedian() / 1e6, lag == null ? 0 : lag.get99thPercentile() / 1e6,
                 writes.getValueAtPercentile(50) / 1e3, writes.getValueAtPercentile(99) / 1e3,
                 committed == 0 || !s.mirrored() ? 0 : (double) p.entriesSent() / committed,
                 payload == 0 ? 0 : (double) wanBytes / payload, s.mirrored() ? p.resends() : 0,
-                machineCpu, primaryCpu, mirrorCpu,
+                machineCpu, primaryCpu, mirrorCpu, otherCpu,
                 100.0 * (after.gatedNanos - before.gatedNanos) / (after.nanos - before.nanos),
                 committed, v.delivered, v.deliveryOk, v.digestsMatch, problems);
     }
@@ -248,14 +252,14 @@ public final class BenchRunner {
     }
 
     private record Sample(long nanos, long acked, long durable, long cpuNanos, long mirrorCpuNanos,
-                          long gatedNanos) {
+                          long gatedNanos, long machineBusyNanos) {
     }
 
     private static Sample sample(PrimarySite p, MirrorHandle m, BenchLoad load) {
         var os = ManagementFactory.getOperatingSystemMXBean();
         long cpu = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
         return new Sample(System.nanoTime(), load.acked(), m == null ? 0 : m.durableMax(), cpu,
-                m == null ? 0 : m.cpuNanos(), load.gatedNanos());
+                m == null ? 0 : m.cpuNanos(), load.gatedNanos(), MachineLoad.busyNanos());
     }
 
     private static boolean await(Duration timeout, java.util.function.BooleanSupplier condition)
