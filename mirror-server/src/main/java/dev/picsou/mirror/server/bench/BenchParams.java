@@ -24,7 +24,9 @@ public final class BenchParams {
      */
     static final double MIRROR_COMMIT_MS = 300;
     /** Floor of the reorder grace (see {@code EmbeddedDeployment.REORDER_GRACE}). */
-    static final long REORDER_GRACE_NANOS = 100_000_000L;
+    static final long REORDER_GRACE_NANOS = Long.getLong("picsou.bench.graceMs", 300) * 1_000_000L;
+    /** Ack cadence of the receivers. */
+    static final long ACK_INTERVAL_NANOS = Long.getLong("picsou.bench.ackMs", 10) * 1_000_000L;
     /** Floor of the retransmission timeout. */
     static final long MIN_RTO_NANOS = 300_000_000L;
     private static final long MAX_WINDOW_BYTES = 64L << 20;
@@ -53,6 +55,7 @@ public final class BenchParams {
                 .windowBytes(windowBytes)
                 .windowEntries(windowEntries)
                 .reorderGraceNanos(Math.max(REORDER_GRACE_NANOS, derived.reorderGraceNanos()))
+                .ackIntervalNanos(ACK_INTERVAL_NANOS)
                 .minRetransmitTimeoutNanos(Math.max(MIN_RTO_NANOS, derived.minRetransmitTimeoutNanos()))
                 .initialRetransmitTimeoutNanos(Math.max(2 * MIN_RTO_NANOS, derived.initialRetransmitTimeoutNanos()))
                 .build();

@@ -43,6 +43,7 @@ public final class BenchRunner {
     private final Settings settings;
     private final PrintStream progress;
     private final boolean pinned;
+    private ChildMirror child;
 
     /** {@code progress} gets one line per second of every scenario, or null for none. */
     public BenchRunner(Settings settings, PrintStream progress) {
@@ -52,11 +53,13 @@ public final class BenchRunner {
     }
 
     /** Runs every scenario in order; a scenario that fails to run yields a result with the problem. */
-    public List<BenchResult> run(List<BenchScenario> scenarios) throws InterruptedException {
+    public List<BenchResult> run(List<BenchScenario> scenarios) throws InterruptedException, IOException {
         List<BenchResult> results = new ArrayList<>();
         if (pinned) {
             CpuPinning.pinThisProcess(0);
         }
+        boolean anyMirrored = scenarios.stream().anyMatch(BenchScenario::mirrored);
+        child = settings.separateMirror() && anyMirrored ? ChildMirror.launch(pinned ? 1 : -1) : null;
         try {
             for (int i = 0; i < scenarios.size(); i++) {
                 BenchScenario s = scenarios.get(i);
@@ -72,6 +75,9 @@ public final class BenchRunner {
                 }
             }
         } finally {
+            if (child != null) {
+                child.close();
+            }
             if (pinned) {
                 CpuPinning.unpinThisProcess();
             }
@@ -104,8 +110,7 @@ public final class BenchRunner {
         PrimarySite primary = null;
         try {
             if (s.mirrored()) {
-                mirror = settings.separateMirror()
-                        ? ChildMirror.start(s, links, mirrorDir, pinned ? 1 : -1)
+                mirror = child != null ? child.open(s, links, mirrorDir)
                         : MirrorHandle.inProcess(new MirrorSite(s, links, mirrorDir).start());
             }
             primary = new PrimarySite(s, links, dir.resolve("primary")).start();
@@ -255,11 +260,11 @@ public final class BenchRunner {
                           long gatedNanos, long machineBusyNanos) {
     }
 
-    private static Sample sample(PrimarySite p, MirrorHandle m, BenchLoad load) {
+    private Sample sample(PrimarySite p, MirrorHandle m, BenchLoad load) {
         var os = ManagementFactory.getOperatingSystemMXBean();
         long cpu = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
         return new Sample(System.nanoTime(), load.acked(), m == null ? 0 : m.durableMax(), cpu,
-                m == null ? 0 : m.cpuNanos(), load.gatedNanos(), MachineLoad.busyNanos());
+                child == null ? 0 : child.cpuNanos(), load.gatedNanos(), MachineLoad.busyNanos());
     }
 
     private static boolean await(Duration timeout, java.util.function.BooleanSupplier condition)

@@ -13,23 +13,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The mirror site in a child JVM ({@link MirrorSiteMain}), optionally pinned to a CPU with {@code taskset}. The
- * child's status lines keep this handle's counters fresh (every {@value MirrorSiteMain#STATUS_MILLIS} ms).
+ * A child JVM ({@link MirrorSiteMain}) that runs the mirror site of each scenario in turn, optionally pinned to a
+ * CPU with {@code taskset}. One process serves the whole bench run so that its JIT is warm after the first
+ * scenario, as the bench process's own is. Its status lines keep the current site's counters fresh.
  */
-final class ChildMirror implements MirrorHandle {
+final class ChildMirror implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 120;
 
     private final Process process;
     private final Writer commands;
     private final ObjectMapper json = new ObjectMapper();
-    private final CountDownLatch ready = new CountDownLatch(1);
-    private volatile CompletableFuture<JsonNode> verifyReply = new CompletableFuture<>();
+    private volatile CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    private volatile long currentId = -1;
+    private long nextId;
     private volatile long durableMin;
     private volatile long durableMax;
     private volatile long bytesSent;
@@ -44,42 +45,53 @@ final class ChildMirror implements MirrorHandle {
         reader.start();
     }
 
-    /**
-     * Starts the child and waits until its site runs.
-     *
-     * @param cpu the CPU to pin it to, or -1 for none
-     */
-    static ChildMirror start(BenchScenario s, BenchLinks links, Path dir, int cpu) throws IOException {
+    /** Starts the child process (no site yet); {@code cpu} is the CPU to pin it to, or -1. */
+    static ChildMirror launch(int cpu) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (cpu >= 0) {
             cmd.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g",
-                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM, "-cp", System.getProperty("java.class.path"),
-                MirrorSiteMain.class.getName(),
-                "links", links.encode(), "dir", dir.toString(), "protocol", s.protocol(),
-                "senders", Integer.toString(s.senders()), "receivers", Integer.toString(s.receivers()),
-                "entry-bytes", Integer.toString(s.entryBytes()), "uplink-mbps", Double.toString(s.uplinkMbps()),
-                "one-way-delay-ms", Double.toString(s.oneWayDelayMs()),
-                "crash-receivers", Integer.toString(s.crashReceivers())));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        ChildMirror child = new ChildMirror(p);
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
+                "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
+                "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", 10), "-cp",
+                System.getProperty("java.class.path"), MirrorSiteMain.class.getName()));
+        return new ChildMirror(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /** Starts the mirror site of {@code s} in the child and returns its handle once it runs. */
+    synchronized MirrorHandle open(BenchScenario s, BenchLinks links, Path dir) throws IOException {
+        long id = nextId++;
+        String start = String.join(" ", "start", "id", Long.toString(id), "links", links.encode(),
+                "dir", dir.toString(), "protocol", s.protocol(), "senders", Integer.toString(s.senders()),
+                "receivers", Integer.toString(s.receivers()), "entry-bytes", Integer.toString(s.entryBytes()),
+                "uplink-mbps", Double.toString(s.uplinkMbps()), "one-way-delay-ms", Double.toString(s.oneWayDelayMs()),
+                "crash-receivers", Integer.toString(s.crashReceivers()));
+        JsonNode answer = ask(start, START_TIMEOUT_SECONDS);
+        if (!answer.path("type").asText().equals("ready") || answer.path("id").asLong() != id) {
+            throw new IOException("the mirror site process could not start the site: " + answer);
+        }
+        durableMin = 0;
+        durableMax = 0;
+        bytesSent = 0;
+        leader = -1;
+        currentId = id;
+        return new Handle();
+    }
+
+    private JsonNode ask(String command, long timeoutSeconds) throws IOException {
+        reply = new CompletableFuture<>();
+        commands.write(command + "\n");
+        commands.flush();
         try {
-            if (!child.ready.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                child.close();
-                throw new IOException("the mirror site process did not start within " + START_TIMEOUT_SECONDS
-                        + " s (exit " + (p.isAlive() ? "none yet" : p.exitValue()) + ")");
-            }
+            return reply.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            child.close();
-            throw new IOException("interrupted while starting the mirror site process", e);
+            throw new IOException("interrupted while waiting for the mirror site process", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the mirror site process did not answer '" + command.split(" ")[0] + "'", e);
         }
-        if (!p.isAlive()) {
-            throw new IOException("the mirror site process exited with " + p.exitValue());
-        }
-        return child;
     }
 
     private void readLoop() {
@@ -91,75 +103,27 @@ final class ChildMirror implements MirrorHandle {
                     continue;
                 }
                 JsonNode node = json.readTree(line);
-                switch (node.path("type").asText()) {
-                    case "ready" -> ready.countDown();
-                    case "status" -> {
+                if (node.path("type").asText().equals("status")) {
+                    cpuNanos = node.path("cpu_nanos").asLong();
+                    if (node.path("id").asLong() == currentId && currentId >= 0) {
                         durableMin = node.path("durable_min").asLong();
                         durableMax = node.path("durable_max").asLong();
                         bytesSent = node.path("bytes_sent").asLong();
-                        cpuNanos = node.path("cpu_nanos").asLong();
                         leader = node.path("leader").asInt(-1);
                     }
-                    case "verify" -> verifyReply.complete(node);
-                    default -> { }
+                } else {
+                    reply.complete(node);
                 }
             }
         } catch (IOException e) {
-            verifyReply.completeExceptionally(e);
+            reply.completeExceptionally(e);
         }
-        ready.countDown();
-        verifyReply.completeExceptionally(new IOException("the mirror site process ended"));
+        reply.completeExceptionally(new IOException("the mirror site process ended"));
     }
 
-    @Override
-    public long durableMax() {
-        return durableMax;
-    }
-
-    @Override
-    public long durableMin() {
-        return durableMin;
-    }
-
-    @Override
-    public long bytesSent() {
-        return bytesSent;
-    }
-
-    @Override
-    public long cpuNanos() {
+    /** CPU time of the child process so far, nanoseconds. */
+    long cpuNanos() {
         return cpuNanos;
-    }
-
-    @Override
-    public int leader() {
-        return leader;
-    }
-
-    @Override
-    public synchronized List<MirrorSite.ReplicaCheck> verify() throws IOException {
-        verifyReply = new CompletableFuture<>();
-        commands.write("verify\n");
-        commands.flush();
-        JsonNode reply;
-        try {
-            reply = verifyReply.get(120, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while verifying the mirror", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("the mirror site process did not answer verify", e);
-        }
-        List<MirrorSite.ReplicaCheck> out = new ArrayList<>();
-        for (JsonNode r : reply.path("replicas")) {
-            JsonNode broken = r.path("stream_broken");
-            StreamDigest.Snapshot stream = new StreamDigest.Snapshot(r.path("stream_last_seq").asLong(),
-                    r.path("stream_hash").asLong(), r.path("stream_bytes").asLong(),
-                    broken.isNull() || broken.isMissingNode() ? null : broken.asText());
-            out.add(new MirrorSite.ReplicaCheck(r.path("replica").asInt(), r.path("durable").asLong(), stream,
-                    r.path("kv_sha256").asText(), r.path("kv_pairs").asLong()));
-        }
-        return out;
     }
 
     @Override
@@ -177,6 +141,58 @@ final class ChildMirror implements MirrorHandle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+    }
+
+    /** The current site. */
+    private final class Handle implements MirrorHandle {
+        @Override
+        public long durableMax() {
+            return durableMax;
+        }
+
+        @Override
+        public long durableMin() {
+            return durableMin;
+        }
+
+        @Override
+        public long bytesSent() {
+            return bytesSent;
+        }
+
+        @Override
+        public int leader() {
+            return leader;
+        }
+
+        @Override
+        public List<MirrorSite.ReplicaCheck> verify() throws IOException {
+            synchronized (ChildMirror.this) {
+                JsonNode answer = ask("verify", 120);
+                List<MirrorSite.ReplicaCheck> out = new ArrayList<>();
+                for (JsonNode r : answer.path("replicas")) {
+                    JsonNode broken = r.path("stream_broken");
+                    StreamDigest.Snapshot stream = new StreamDigest.Snapshot(r.path("stream_last_seq").asLong(),
+                            r.path("stream_hash").asLong(), r.path("stream_bytes").asLong(),
+                            broken.isNull() || broken.isMissingNode() ? null : broken.asText());
+                    out.add(new MirrorSite.ReplicaCheck(r.path("replica").asInt(), r.path("durable").asLong(),
+                            stream, r.path("kv_sha256").asText(), r.path("kv_pairs").asLong()));
+                }
+                return out;
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (ChildMirror.this) {
+                currentId = -1;
+                try {
+                    ask("stop", 60);
+                } catch (IOException e) {
+                    // the runner will notice a dead child at the next scenario
+                }
+            }
         }
     }
 }

@@ -14,9 +14,6 @@ interface MirrorHandle extends AutoCloseable {
     /** Bytes the mirror's transports sent so far. */
     long bytesSent();
 
-    /** CPU time of the mirror's own process so far, nanoseconds; 0 when it shares the bench process. */
-    long cpuNanos();
-
     /** Index of the mirror site's leader, or -1. */
     int leader();
 
@@ -42,11 +39,6 @@ interface MirrorHandle extends AutoCloseable {
             @Override
             public long bytesSent() {
                 return site.bytesSent();
-            }
-
-            @Override
-            public long cpuNanos() {
-                return 0;
             }
 
             @Override
