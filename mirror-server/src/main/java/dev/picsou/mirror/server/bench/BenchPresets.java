@@ -23,7 +23,7 @@ public final class BenchPresets {
         switch (name) {
             case "paper" -> {
                 Duration d = duration != null ? duration : Duration.ofSeconds(30);
-                Duration w = warmup != null ? warmup : Duration.ofSeconds(5);
+                Duration w = warmup != null ? warmup : Duration.ofSeconds(15);
                 for (String p : List.of("picsou", "ata", "ll", "otu", "ost")) {
                     list.add(new BenchScenario(p, 5, 5, 10240, w, d, 4, 20, 0, 0, 0, 100));
                 }

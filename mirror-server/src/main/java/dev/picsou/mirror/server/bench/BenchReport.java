@@ -44,6 +44,27 @@ public final class BenchReport {
         out.flush();
     }
 
+    /** The results as a Markdown table (what docs/performance.md shows), then the problems, if any. */
+    public static void markdown(PrintWriter out, List<BenchResult> results) {
+        out.println("| scenario | entries/s | MB/s | primary writes/s | QUACK lag p50 / p99 ms | WAN copies/entry "
+                + "| WAN B / payload B | resends | CPU % (primary, mirror; other) | delivered, digests |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        for (BenchResult r : results) {
+            out.printf(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %.0f / %.0f | %.3f | %.3f | %d | %.0f, %.0f; %.0f | %s |%n",
+                    r.scenario().label(), r.entriesPerS(), r.mbPerS(), r.primaryEntriesPerS(), r.lagP50Ms(),
+                    r.lagP99Ms(), r.wanCopiesPerEntry(), r.wanBytesPerPayloadByte(), r.resends(),
+                    r.primaryCpuPercent(), r.mirrorCpuPercent(), r.otherCpuPercent(),
+                    r.ok() ? r.delivered() + "/" + r.committed() + ", equal" : "FAILED");
+        }
+        for (BenchResult r : results) {
+            for (String problem : r.problems()) {
+                out.println();
+                out.println("- " + r.scenario().label() + ": " + problem);
+            }
+        }
+        out.flush();
+    }
+
     /** Writes a horizontal bar chart of entries/s per scenario to {@code file} (SVG). */
     public static void plot(Path file, List<BenchResult> results) throws IOException {
         Files.writeString(file, svg(results), StandardCharsets.UTF_8);

@@ -33,40 +33,67 @@ public final class BenchRunner {
      *
      * @param directory      a fresh directory for all data (one subdirectory per scenario)
      * @param separateMirror the mirror site in a child JVM (else in this one)
-     * @param pin            pin this process to CPU 0 and the mirror's to CPU 1 (when possible)
+     * @param pin            when to pin this process to CPU 0 and the mirror's to CPU 1 (when possible)
+     * @param jitWarmup      before the first scenario, run an unreported Picsou scenario of the first scenario's
+     *                       shape (uncapped) this long, so that both JVMs' JIT compilers are done before anything is
+     *                       measured; zero for none
      * @param mirrorDirectory where the mirror site keeps its data (its own file system stands for its own machine's
      *                        disk), or null for {@code directory}
      */
-    public record Settings(Path directory, boolean separateMirror, boolean pin, Path mirrorDirectory) {
+    public record Settings(Path directory, boolean separateMirror, Pinning pin, Path mirrorDirectory,
+                           Duration jitWarmup) {
+    }
+
+    /** Which scenarios run with the two sites pinned to one CPU each. */
+    public enum Pinning {
+        /** Every scenario. */
+        ALWAYS,
+        /**
+         * Scenarios without an uplink cap, where the primary's own throughput is what is measured; with a cap the
+         * WAN is meant to be the bottleneck and both sites share the whole machine.
+         */
+        UNCAPPED,
+        /** None. */
+        NEVER;
+
+        boolean pins(BenchScenario s) {
+            return this == ALWAYS || this == UNCAPPED && s.uplinkMbps() == 0;
+        }
     }
 
     private final Settings settings;
     private final PrintStream progress;
-    private final boolean pinned;
+    private final boolean pinnable;
+    private boolean pinned;
     private ChildMirror child;
 
     /** {@code progress} gets one line per second of every scenario, or null for none. */
     public BenchRunner(Settings settings, PrintStream progress) {
         this.settings = settings;
         this.progress = progress;
-        this.pinned = settings.pin() && CpuPinning.available();
+        this.pinnable = settings.pin() != Pinning.NEVER && CpuPinning.available();
     }
 
     /** Runs every scenario in order; a scenario that fails to run yields a result with the problem. */
     public List<BenchResult> run(List<BenchScenario> scenarios) throws InterruptedException, IOException {
         List<BenchResult> results = new ArrayList<>();
-        if (pinned) {
-            CpuPinning.pinThisProcess(0);
-        }
         boolean anyMirrored = scenarios.stream().anyMatch(BenchScenario::mirrored);
-        child = settings.separateMirror() && anyMirrored ? ChildMirror.launch(pinned ? 1 : -1) : null;
+        child = settings.separateMirror() && anyMirrored ? ChildMirror.launch() : null;
         try {
+            if (!settings.jitWarmup().isZero() && !scenarios.isEmpty()) {
+                BenchScenario first = scenarios.get(0);
+                BenchScenario w = new BenchScenario("picsou", first.senders(), first.receivers(), first.entryBytes(),
+                        Duration.ZERO, settings.jitWarmup(), 0, 0, 0, 0, 0, first.inFlight());
+                say("[warmup] " + w.label() + " (not reported: the JIT compilers of both processes)");
+                place(w);
+                runOne(w, settings.directory().resolve("warmup"), mirrorBase().resolve("warmup-mirror"));
+            }
             for (int i = 0; i < scenarios.size(); i++) {
                 BenchScenario s = scenarios.get(i);
+                place(s);
                 say("[" + (i + 1) + "/" + scenarios.size() + "] " + s.label());
                 String name = "s" + (i + 1) + "-" + s.protocol();
-                Path mirrorDir = (settings.mirrorDirectory() != null ? settings.mirrorDirectory()
-                        : settings.directory()).resolve(name + "-mirror");
+                Path mirrorDir = mirrorBase().resolve(name + "-mirror");
                 try {
                     results.add(runOne(s, settings.directory().resolve(name), mirrorDir));
                 } finally {
@@ -79,10 +106,37 @@ public final class BenchRunner {
                 child.close();
             }
             if (pinned) {
-                CpuPinning.unpinThisProcess();
+                CpuPinning.unpin(ProcessHandle.current().pid());
             }
         }
         return results;
+    }
+
+    private Path mirrorBase() {
+        return settings.mirrorDirectory() != null ? settings.mirrorDirectory() : settings.directory();
+    }
+
+    /** Pins or unpins this process (CPU 0) and the mirror's (CPU 1) for scenario {@code s}. */
+    private void place(BenchScenario s) {
+        boolean pin = pinnable && settings.pin().pins(s);
+        if (pin == pinned) {
+            return;
+        }
+        long self = ProcessHandle.current().pid();
+        if (pin) {
+            CpuPinning.pin(self, 0);
+            if (child != null) {
+                CpuPinning.pin(child.pid(), 1);
+            }
+        } else {
+            CpuPinning.unpin(self);
+            if (child != null) {
+                CpuPinning.unpin(child.pid());
+            }
+        }
+        pinned = pin;
+        say(pin ? "  pinned: this process (primary site, client) on CPU 0, the mirror's on CPU 1"
+                : "  not pinned: both processes on every CPU");
     }
 
     private static void deleteQuietly(Path dir) {

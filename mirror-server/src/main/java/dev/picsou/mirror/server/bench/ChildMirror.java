@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A child JVM ({@link MirrorSiteMain}) that runs the mirror site of each scenario in turn, optionally pinned to a
- * CPU with {@code taskset}. One process serves the whole bench run so that its JIT is warm after the first
+ * A child JVM ({@link MirrorSiteMain}) that runs the mirror site of each scenario in turn. One process serves the whole bench run so that its JIT is warm after the first
  * scenario, as the bench process's own is. Its status lines keep the current site's counters fresh.
  */
 final class ChildMirror implements AutoCloseable {
@@ -45,12 +44,9 @@ final class ChildMirror implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts the child process (no site yet); {@code cpu} is the CPU to pin it to, or -1. */
-    static ChildMirror launch(int cpu) throws IOException {
+    /** Starts the child process (no site yet). */
+    static ChildMirror launch() throws IOException {
         List<String> cmd = new ArrayList<>();
-        if (cpu >= 0) {
-            cmd.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
-        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
@@ -119,6 +115,11 @@ final class ChildMirror implements AutoCloseable {
             reply.completeExceptionally(e);
         }
         reply.completeExceptionally(new IOException("the mirror site process ended"));
+    }
+
+    /** The child's process id (for pinning). */
+    long pid() {
+        return process.pid();
     }
 
     /** CPU time of the child process so far, nanoseconds. */

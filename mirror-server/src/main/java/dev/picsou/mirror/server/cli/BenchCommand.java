@@ -72,6 +72,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Seconds of load before measuring (default: 5).")
     private Integer warmupSeconds;
 
+    @Option(names = "--jit-warmup", paramLabel = "SECONDS",
+            description = "First run an unreported Picsou scenario this long so that the JIT compilers of both "
+                    + "processes are done before anything is measured (default: 0; the paper preset: 30).")
+    private Integer jitWarmupSeconds;
+
     @Option(names = "--uplink-mbps", paramLabel = "MBIT", defaultValue = "0",
             description = "Per-replica uplink cap between the sites, Mbit/s; 0 for none (default: ${DEFAULT-VALUE}).")
     private double uplinkMbps;
@@ -99,7 +104,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--same-jvm", description = "Run the mirror site in this JVM instead of a child process.")
     private boolean sameJvm;
 
-    @Option(names = "--no-pin", description = "Do not pin the processes to CPUs.")
+    @Option(names = "--pin", paramLabel = "WHEN", defaultValue = "uncapped",
+            description = "When to pin this process (primary site and client) to CPU 0 and the mirror's to CPU 1: "
+                    + "always, never, or uncapped (scenarios without --uplink-mbps, where the primary's own "
+                    + "throughput is measured; default). Needs taskset and two CPUs.")
+    private String pin;
+
+    @Option(names = "--no-pin", description = "Same as --pin never.")
     private boolean noPin;
 
     @Option(names = "--dir", paramLabel = "DIR",
@@ -115,6 +126,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object {\"scenarios\": [...]} on stdout.")
     private boolean json;
 
+    @Option(names = "--markdown", paramLabel = "FILE",
+            description = "Also write the results as a Markdown table (the one docs/performance.md shows).")
+    private Path markdown;
+
     @Option(names = "--plot", paramLabel = "FILE", description = "Write an SVG bar chart of entries/s per scenario.")
     private Path plot;
 
@@ -129,6 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 (Ratis starts a thread per append)");
         }
         List<BenchScenario> scenarios = scenarios();
+        BenchRunner.Pinning pinning = pinning();
         if (dir != null && Files.exists(dir)) {
             throw new ParameterException(spec.commandLine(), "--dir " + dir + " already exists; give a new path");
         }
@@ -138,7 +154,8 @@ public final class BenchCommand implements Callable<Integer> {
             Path mirrorBase = mirrorBase();
             List<BenchResult> results;
             try {
-                results = new BenchRunner(new BenchRunner.Settings(base, !sameJvm, !noPin, mirrorBase),
+                results = new BenchRunner(new BenchRunner.Settings(base, !sameJvm, pinning, mirrorBase,
+                        jitWarmup()),
                         quiet ? null : System.err).run(scenarios);
             } finally {
                 if (mirrorBase != null && !mirrorBase.startsWith(base)) {
@@ -152,6 +169,11 @@ public final class BenchCommand implements Callable<Integer> {
             } else {
                 BenchReport.table(out, results);
             }
+            if (markdown != null) {
+                try (PrintWriter md = new PrintWriter(Files.newBufferedWriter(markdown))) {
+                    BenchReport.markdown(md, results);
+                }
+            }
             out.flush();
             if (plot != null) {
                 BenchReport.plot(plot, results);
@@ -162,6 +184,26 @@ public final class BenchCommand implements Callable<Integer> {
                 deleteQuietly(base);
             }
         }
+    }
+
+    private Duration jitWarmup() {
+        if (jitWarmupSeconds != null) {
+            return Duration.ofSeconds(checkSeconds("--jit-warmup", jitWarmupSeconds, 0));
+        }
+        return "paper".equals(preset) ? Duration.ofSeconds(30) : Duration.ZERO;
+    }
+
+    private BenchRunner.Pinning pinning() {
+        if (noPin) {
+            return BenchRunner.Pinning.NEVER;
+        }
+        return switch (pin) {
+            case "always" -> BenchRunner.Pinning.ALWAYS;
+            case "never" -> BenchRunner.Pinning.NEVER;
+            case "uncapped" -> BenchRunner.Pinning.UNCAPPED;
+            default -> throw new ParameterException(spec.commandLine(), "--pin must be always, never or uncapped, was "
+                    + pin);
+        };
     }
 
     /** The mirror's data directory (a fresh one), or null for the primary's. */
