@@ -170,6 +170,10 @@ public final class BenchRunner {
             primary = new PrimarySite(s, links, dir.resolve("primary")).start();
             MirrorHandle m = mirror;
             PrimarySite p = primary;
+            List<String> problems = new ArrayList<>();
+            if (s.mirrored() && !p.awaitLinksUp(s.receivers() - s.crashReceivers(), Duration.ofSeconds(30))) {
+                problems.add("the primary's links to the mirror were not all up 30 s after the start");
+            }
             long maxBacklog = s.mirrored() ? BenchParams.maxBacklogEntries(s, params) : Long.MAX_VALUE;
             BenchLoad load = new BenchLoad(p.site().client(), s.entryBytes(), s.inFlight(), s.rate(),
                     () -> p.committedSeq() - m.durableMax(), maxBacklog).start();
@@ -177,7 +181,6 @@ public final class BenchRunner {
             Sample before = sample(p, m, load);
             watch(s, s.duration(), p, m, load);
             Sample after = sample(p, m, load);
-            List<String> problems = new ArrayList<>();
             if (!load.stop(60)) {
                 problems.add("client writes still in flight 60 s after the load stopped");
             }

@@ -106,6 +106,30 @@ final class PrimarySite implements AutoCloseable {
         return result == Long.MAX_VALUE ? 0 : result;
     }
 
+    /**
+     * Waits until every running replica's transport is connected to each of the first {@code mirrorReplicas}
+     * mirror replicas (asking connects it), so that the load does not start into links still connecting: the
+     * transport drops frames to an unreachable peer, and one-shot never resends them.
+     */
+    boolean awaitLinksUp(int mirrorReplicas, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean up = true;
+            for (PrimaryHook h : hooks.values()) {
+                for (int j = 0; j < mirrorReplicas; j++) {
+                    up &= h.link().transport().isWritable(new PeerId(BenchLinks.MIRROR, j));
+                }
+            }
+            if (up) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Per running replica: its link's state, committed and QUACKed seq (for problem reports). */
     String describeLinks() {
         StringBuilder b = new StringBuilder();
