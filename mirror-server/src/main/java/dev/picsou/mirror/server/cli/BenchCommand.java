@@ -150,8 +150,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
         boolean temporary = dir == null;
         Path base = temporary ? Files.createTempDirectory("picsou-bench-") : Files.createDirectories(dir);
+        Path mirrorBase = mirrorBase();
+        // An interrupted run must not leave gigabytes in /dev/shm (memory) or the temporary directory.
+        Thread cleanup = new Thread(() -> {
+            if (mirrorBase != null && !mirrorBase.startsWith(base)) {
+                deleteQuietly(mirrorBase);
+            }
+            if (temporary) {
+                deleteQuietly(base);
+            }
+        }, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            Path mirrorBase = mirrorBase();
             List<BenchResult> results;
             try {
                 results = new BenchRunner(new BenchRunner.Settings(base, !sameJvm, pinning, mirrorBase,
@@ -182,6 +192,11 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             if (temporary) {
                 deleteQuietly(base);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // shutting down already: the hook runs
             }
         }
     }
