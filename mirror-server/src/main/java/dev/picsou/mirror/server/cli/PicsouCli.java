@@ -16,10 +16,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "picsou 0.1.0",
         description = "Picsou Mirror: cross-datacenter disaster recovery for Apache Ratis over the Picsou channel.",
-        subcommands = {DemoCommand.class, SimulateCommand.class, ConfigCommand.class, NodeCommand.class,
-                StatusCommand.class, KvCli.class, SwitchoverCommand.class, FailoverCommand.class, RejoinCommand.class,
-                SnapshotCommand.class, RestoreCommand.class, VerifyCommand.class, DrillCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SimulateCommand.class, BenchCommand.class, MicrobenchCommand.class,
+                ConfigCommand.class, NodeCommand.class, StatusCommand.class, KvCli.class, SwitchoverCommand.class,
+                FailoverCommand.class, RejoinCommand.class, SnapshotCommand.class, RestoreCommand.class,
+                VerifyCommand.class, DrillCommand.class, CommandLine.HelpCommand.class})
 public final class PicsouCli implements Runnable {
     /** Exit code: the command ran and found nothing wrong. */
     public static final int EXIT_OK = 0;

@@ -17,7 +17,7 @@ import java.util.Objects;
  * The all-to-all sender: this replica sends every admitted entry to every receiving replica, batched per receiver.
  * An entry that receiver {@code j} has not acknowledged holding within the retransmission timeout is resent to
  * {@code j} by this replica (exponential backoff per entry and receiver). While the link to {@code j} is not writable
- * its batch waits, shedding entries that get QUACKed meanwhile.
+ * (a send said so, or the transport reported it) its batch waits, shedding entries that get QUACKed meanwhile.
  */
 final class AllToAllSender implements StreamSender {
     private final int index;
@@ -131,10 +131,16 @@ final class AllToAllSender implements StreamSender {
             if (entries.isEmpty()) {
                 continue;
             }
-            out.send(receiver, guard.sign(new DataFrame(params.linkId(), params.epoch(), index, receiver,
-                    window.quackedSeq(), entries, Mac.NONE)));
+            boolean more = out.send(receiver, guard.sign(new DataFrame(params.linkId(), params.epoch(), index,
+                    receiver, window.quackedSeq(), entries, Mac.NONE)));
             for (SentEntry sent : entries) {
                 timers[receiver].arm(sent.entry().seq(), sent.attempt(), nowNanos);
+            }
+            if (!more) {
+                // The link is full: hold the rest until it says it is writable again. Pushing the whole window
+                // into a full link only queues it there, and the timers, armed now, expire while it waits.
+                writable[receiver] = false;
+                return;
             }
         }
     }

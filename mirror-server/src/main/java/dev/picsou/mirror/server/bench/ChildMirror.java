@@ -1,0 +1,199 @@
+package dev.picsou.mirror.server.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A child JVM ({@link MirrorSiteMain}) that runs the mirror site of each scenario in turn. One process serves the whole bench run so that its JIT is warm after the first
+ * scenario, as the bench process's own is. Its status lines keep the current site's counters fresh.
+ */
+final class ChildMirror implements AutoCloseable {
+    private static final long START_TIMEOUT_SECONDS = 120;
+
+    private final Process process;
+    private final Writer commands;
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    private volatile long currentId = -1;
+    private long nextId;
+    private volatile long durableMin;
+    private volatile long durableMax;
+    private volatile long bytesSent;
+    private volatile long cpuNanos;
+    private volatile int leader = -1;
+
+    private ChildMirror(Process process) {
+        this.process = process;
+        this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread reader = new Thread(this::readLoop, "bench-mirror-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the child process (no site yet). */
+    static ChildMirror launch() throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
+                "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
+                "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", 10), "-cp",
+                System.getProperty("java.class.path"), MirrorSiteMain.class.getName()));
+        return new ChildMirror(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /** Starts the mirror site of {@code s} in the child and returns its handle once it runs. */
+    synchronized MirrorHandle open(BenchScenario s, BenchLinks links, Path dir) throws IOException {
+        long id = nextId++;
+        String start = String.join(" ", "start", "id", Long.toString(id), "links", links.encode(),
+                "dir", dir.toString(), "protocol", s.protocol(), "senders", Integer.toString(s.senders()),
+                "receivers", Integer.toString(s.receivers()), "entry-bytes", Integer.toString(s.entryBytes()),
+                "uplink-mbps", Double.toString(s.uplinkMbps()), "one-way-delay-ms", Double.toString(s.oneWayDelayMs()),
+                "crash-receivers", Integer.toString(s.crashReceivers()));
+        JsonNode answer = ask(start, START_TIMEOUT_SECONDS);
+        if (!answer.path("type").asText().equals("ready") || answer.path("id").asLong() != id) {
+            throw new IOException("the mirror site process could not start the site: " + answer);
+        }
+        durableMin = 0;
+        durableMax = 0;
+        bytesSent = 0;
+        leader = -1;
+        currentId = id;
+        return new Handle();
+    }
+
+    private JsonNode ask(String command, long timeoutSeconds) throws IOException {
+        reply = new CompletableFuture<>();
+        commands.write(command + "\n");
+        commands.flush();
+        try {
+            return reply.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the mirror site process", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("the mirror site process did not answer '" + command.split(" ")[0] + "'", e);
+        }
+    }
+
+    private void readLoop() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith("{")) {
+                    continue;
+                }
+                JsonNode node = json.readTree(line);
+                if (node.path("type").asText().equals("status")) {
+                    cpuNanos = node.path("cpu_nanos").asLong();
+                    if (node.path("id").asLong() == currentId && currentId >= 0) {
+                        durableMin = node.path("durable_min").asLong();
+                        durableMax = node.path("durable_max").asLong();
+                        bytesSent = node.path("bytes_sent").asLong();
+                        leader = node.path("leader").asInt(-1);
+                    }
+                } else {
+                    reply.complete(node);
+                }
+            }
+        } catch (IOException e) {
+            reply.completeExceptionally(e);
+        }
+        reply.completeExceptionally(new IOException("the mirror site process ended"));
+    }
+
+    /** The child's process id (for pinning). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** CPU time of the child process so far, nanoseconds. */
+    long cpuNanos() {
+        return cpuNanos;
+    }
+
+    @Override
+    public void close() {
+        try {
+            commands.write("quit\n");
+            commands.flush();
+        } catch (IOException e) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** The current site. */
+    private final class Handle implements MirrorHandle {
+        @Override
+        public long durableMax() {
+            return durableMax;
+        }
+
+        @Override
+        public long durableMin() {
+            return durableMin;
+        }
+
+        @Override
+        public long bytesSent() {
+            return bytesSent;
+        }
+
+        @Override
+        public int leader() {
+            return leader;
+        }
+
+        @Override
+        public List<MirrorSite.ReplicaCheck> verify() throws IOException {
+            synchronized (ChildMirror.this) {
+                JsonNode answer = ask("verify", 120);
+                List<MirrorSite.ReplicaCheck> out = new ArrayList<>();
+                for (JsonNode r : answer.path("replicas")) {
+                    JsonNode broken = r.path("stream_broken");
+                    StreamDigest.Snapshot stream = new StreamDigest.Snapshot(r.path("stream_last_seq").asLong(),
+                            r.path("stream_hash").asLong(), r.path("stream_bytes").asLong(),
+                            broken.isNull() || broken.isMissingNode() ? null : broken.asText());
+                    out.add(new MirrorSite.ReplicaCheck(r.path("replica").asInt(), r.path("durable").asLong(),
+                            stream, r.path("kv_sha256").asText(), r.path("kv_pairs").asLong()));
+                }
+                return out;
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (ChildMirror.this) {
+                currentId = -1;
+                try {
+                    ask("stop", 60);
+                } catch (IOException e) {
+                    // the runner will notice a dead child at the next scenario
+                }
+            }
+        }
+    }
+}

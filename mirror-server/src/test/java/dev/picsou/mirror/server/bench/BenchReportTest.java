@@ -1,0 +1,35 @@
+package dev.picsou.mirror.server.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+    private static BenchResult result(String protocol, double perS, boolean ok) {
+        BenchScenario s = new BenchScenario(protocol, 5, 5, 10240, Duration.ZERO, Duration.ofSeconds(1), 4, 20, 0, 0,
+                0, 100);
+        return new BenchResult(s, perS, perS, 1, 2, 3, 4, 1, 1.05, 0, 50, 90, 80, 0, 0, 100, 100, ok, ok,
+                ok ? List.of() : List.of("lost an entry"));
+    }
+
+    @Test
+    void chartHasOneBarPerScenarioScaledToTheFastestAndMarksFailures() {
+        String svg = BenchReport.svg(List.of(result("picsou", 200, true), result("ata", 10, false)));
+        assertThat(svg).startsWith("<svg").contains("picsou 5+5 10240 B 4 Mbit/s 20 ms").contains("200.0")
+                .contains("10.0 FAILED");
+        assertThat(svg.split("<rect ").length - 1).isEqualTo(3); // background + two bars
+    }
+
+    @Test
+    void jsonHasTheScenariosArrayWithSnakeCaseFields() {
+        var doc = BenchReport.json(List.of(result("picsou", 200, true)));
+        assertThat(doc).containsOnlyKeys("scenarios");
+        @SuppressWarnings("unchecked")
+        var first = ((List<java.util.Map<String, Object>>) doc.get("scenarios")).get(0);
+        assertThat(first).containsEntry("protocol", "picsou").containsEntry("entries_per_s", 200.0)
+                .containsEntry("mb_per_s", 2.048).containsKeys("wan_copies_per_entry", "cpu_percent", "lag_p99_ms");
+    }
+}

@@ -1,0 +1,80 @@
+package dev.picsou.mirror.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path dir;
+
+    private int run(String... args) {
+        CommandLine cli = PicsouCli.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    @Timeout(240)
+    void smokeScenarioDeliversEverythingAndPrintsOneJsonDocumentAndAChart() throws Exception {
+        Path chart = dir.resolve("chart.svg");
+        int code = run("bench", "--preset", "smoke", "--json", "--quiet", "--no-pin", "--dir",
+                dir.resolve("data").toString(), "--mirror-dir", dir.resolve("mirror").toString(), "--plot",
+                chart.toString());
+
+        assertThat(code).as(err::toString).isZero();
+        JsonNode doc = new ObjectMapper().readTree(out.toString());
+        assertThat(doc.fieldNames()).toIterable().containsExactly("scenarios");
+        assertThat(doc.get("scenarios")).hasSize(1);
+        JsonNode s = doc.get("scenarios").get(0);
+        for (String key : new String[] {"protocol", "senders", "receivers", "entry_bytes", "entries_per_s",
+                "mb_per_s", "lag_p50_ms", "lag_p99_ms", "wan_copies_per_entry", "wan_bytes_per_payload_byte",
+                "resends", "cpu_percent"}) {
+            assertThat(s.has(key)).as(key).isTrue();
+        }
+        assertThat(s.get("protocol").asText()).isEqualTo("picsou");
+        assertThat(s.get("delivery_ok").asBoolean()).as(s::toString).isTrue();
+        assertThat(s.get("digests_match").asBoolean()).as(s::toString).isTrue();
+        assertThat(s.get("committed").asLong()).isPositive().isEqualTo(s.get("delivered").asLong());
+        assertThat(s.get("entries_per_s").asDouble()).isPositive();
+        assertThat(s.get("wan_copies_per_entry").asDouble()).isGreaterThanOrEqualTo(1.0);
+        assertThat(s.get("wan_bytes_per_payload_byte").asDouble()).isGreaterThan(1.0);
+        assertThat(Files.readString(chart)).startsWith("<svg").contains("picsou 3+3");
+    }
+
+    @Test
+    void badOptionsAreRefusedWithExitCodeTwoAndNameTheOption() {
+        assertThat(run("bench", "--protocols", "carrier-pigeon")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("carrier-pigeon").contains("valid names");
+
+        assertThat(run("bench", "--senders", "3", "--crash-senders", "2")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--crash-senders must be in [0, 1]");
+
+        assertThat(run("bench", "--entry-bytes", "10")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--entry-bytes must be in [100, 1048576]");
+
+        assertThat(run("bench", "--duration", "0")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--duration must be in [1, 3600]");
+
+        assertThat(run("bench", "--preset", "nope")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("unknown --preset 'nope'");
+
+        assertThat(run("bench", "--dir", dir.toString())).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("already exists");
+    }
+}
