@@ -25,6 +25,8 @@ class DrillTest {
                 System.out).run();
 
         assertThat(report.get("switchover_lost_entries")).isEqualTo(0L);
+        assertThat(((Map<?, ?>) report.get("sync_round")).get("acked_writes")).as("sync writes acknowledged")
+                .isNotEqualTo(0L);
         assertThat(report.get("rpo_entries_sync")).isEqualTo(0L);
         assertThat((Long) report.get("rpo_entries_async")).isGreaterThanOrEqualTo(0L);
         assertThat(report.get("verify_ok")).isEqualTo(true);

@@ -40,6 +40,10 @@ import org.apache.ratis.client.RaftClient;
 public final class DrillRunner {
     static final String A = "dc-a";
     static final String B = "dc-b";
+    /** A round's load goes on until at least this many writes were acknowledged ... */
+    static final int MIN_ACKED = 50;
+    /** ... or this long. */
+    static final Duration MAX_LOAD = Duration.ofSeconds(60);
 
     /** How the drill runs. */
     public record Settings(Path dir, int nodesPerSite, Duration loadDuration, int inFlight, int valueBytes) {
@@ -99,7 +103,7 @@ public final class DrillRunner {
             report.put("sync_round", sync.toJson());
             report.put("async_round", async.toJson());
             report.put("elapsed_s", (System.nanoTime() - started) / 1_000_000_000L);
-            boolean ok = sync.rpo == 0 && verifyOk && (long) report.get("switchover_lost_entries") == 0
+            boolean ok = sync.acked > 0 && sync.rpo == 0 && verifyOk && (long) report.get("switchover_lost_entries") == 0
                     && Math.max(sync.rtoMillis, async.rtoMillis) < 5_000 && sync.rejoinBytes < fullBytes;
             report.put("ok", ok);
             return report;
@@ -237,9 +241,15 @@ public final class DrillRunner {
                 .path("values_base64");
     }
 
+    /**
+     * Runs the load for {@code d}, and on until at least {@link #MIN_ACKED} writes were acknowledged (a sync site
+     * acknowledges nothing until its new link delivers the first QUACK), at most {@link #MAX_LOAD}.
+     */
     private void runFor(DrillLoad load, Duration d) throws InterruptedException {
-        long end = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() < end) {
+        long start = System.nanoTime();
+        long end = start + d.toNanos();
+        long limit = start + MAX_LOAD.toNanos();
+        while (System.nanoTime() < end || (load.ackedCount() < MIN_ACKED && System.nanoTime() < limit)) {
             Thread.sleep(1000);
             say("  " + load.ackedCount() + " writes acknowledged");
         }
