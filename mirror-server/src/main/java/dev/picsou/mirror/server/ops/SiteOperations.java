@@ -65,11 +65,7 @@ public final class SiteOperations {
         progress.accept("demoting " + from.id() + " to mirror at epoch " + epoch);
         transitionAll(from, Map.of("kind", "DEMOTE", "new_epoch", epoch));
         String leader = awaitLeader(to);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("operation", "switchover");
-        r.put("from", from.id());
-        r.put("to", to.id());
-        r.put("epoch", epoch);
+        Map<String, Object> r = result("switchover", from, to, epoch);
         r.put("seq", sealed);
         r.put("leader", leader);
         r.put("elapsed_ms", elapsedMillis(start));
@@ -107,11 +103,7 @@ public final class SiteOperations {
                         + " when they see " + to.id() + " at epoch " + epoch);
             }
         }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("operation", "failover");
-        r.put("from", from.id());
-        r.put("to", to.id());
-        r.put("epoch", epoch);
+        Map<String, Object> r = result("failover", from, to, epoch);
         r.put("fork_seq", fork);
         r.put("leader", leader);
         r.put("old_primary_sealed", oldFenced);
@@ -193,6 +185,15 @@ public final class SiteOperations {
     }
 
     // ------------------------------------------------------------------------------------------ steps
+
+    private static Map<String, Object> result(String operation, SiteConfig from, SiteConfig to, long epoch) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("operation", operation);
+        r.put("from", from.id());
+        r.put("to", to.id());
+        r.put("epoch", epoch);
+        return r;
+    }
 
     long seal(SiteConfig site) throws OperationException {
         OperationException last = null;
