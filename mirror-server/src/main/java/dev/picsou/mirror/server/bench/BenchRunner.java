@@ -242,7 +242,8 @@ public final class BenchRunner {
                     + ", mirror durable " + m.durableMin() + ", QUACKed " + p.quackedSeq() + " (primary replicas "
                     + p.describeLinks() + ")");
         }
-        if (p.leader() != 0 || m.leader() != 0) {
+        boolean leaderBased = s.protocol().equals("ll") || s.protocol().equals("otu");
+        if (leaderBased && (p.leader() != 0 || m.leader() != 0)) {
             problems.add("a leader moved during the run (primary " + p.leader() + ", mirror " + m.leader()
                     + "): the leader-based baselines assume replica 0");
         }
