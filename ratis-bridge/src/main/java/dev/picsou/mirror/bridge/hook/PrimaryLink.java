@@ -157,15 +157,6 @@ public final class PrimaryLink implements AutoCloseable {
         }
         long floor = hookStore.metadata().quackedSeq();
         sender = protocol.newSender(index, params, floor);
-        for (int j = 0; j < params.receivers(); j++) {
-            // A new engine takes every link as writable; one not connected yet would swallow its first frames
-            // (the transport drops while disconnected) and leave them to the retransmission timeout. The
-            // transport reports the link writable once it connects.
-            PeerId peer = new PeerId(mirrorSite, j);
-            if (!transport.isWritable(peer)) {
-                sender.onLinkWritable(j, false, now, out);
-            }
-        }
         unquacked.clear();
         unquackedBytes = 0;
         int replayed = 0;
