@@ -6,12 +6,9 @@ import dev.picsou.mirror.config.DeploymentConfig;
 import dev.picsou.mirror.config.NodeConfig;
 import dev.picsou.mirror.config.SiteConfig;
 import dev.picsou.mirror.server.node.NodeClient;
+import dev.picsou.mirror.server.site.LocalSite;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +55,7 @@ public final class LocalDeployment implements AutoCloseable {
     public static LocalDeployment create(Path dir, List<SiteSpec> sites, String extraYaml) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         StringBuilder y = new StringBuilder("name: local-drill\nsites:\n");
-        List<Integer> ports = freePorts(sites.stream().mapToInt(SiteSpec::nodes).sum() * 3);
+        List<Integer> ports = LocalSite.freeLoopbackPorts(sites.stream().mapToInt(SiteSpec::nodes).sum() * 3);
         int p = 0;
         for (SiteSpec s : sites) {
             y.append("  - id: ").append(s.id()).append('\n')
@@ -183,30 +180,5 @@ public final class LocalDeployment implements AutoCloseable {
             }
         }
         processes.clear();
-    }
-
-    private static List<Integer> freePorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket();
-                sockets.add(s);
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                ports.add(s.getLocalPort());
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback ports", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // Released either way.
-                }
-            }
-        }
     }
 }

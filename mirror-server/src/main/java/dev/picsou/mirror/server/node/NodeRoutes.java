@@ -42,7 +42,10 @@ public final class NodeRoutes {
         r.put("/digest", get(req -> queries.digest()));
         r.put("/admin/snapshots", get(req -> queries.listSnapshots()));
         r.put("/admin/seal", post(req -> Map.of("node", node.node.id(), "sealed_seq", node.seal())));
-        r.put("/admin/transition", post(req -> statusAfter(node.transition(parseTransition(req.body())))));
+        r.put("/admin/transition", post(req -> {
+            node.transition(parseTransition(req.body()));
+            return queries.status();
+        }));
         r.put("/admin/lost-writes", post(req -> queries.exportLostWrites(
                 Long.parseLong(requireParam(req, "fork_seq")))));
         r.put("/admin/base-values", post(this::baseValues));
@@ -57,10 +60,6 @@ public final class NodeRoutes {
         m.put("epoch", node.state().epoch());
         m.put("role", node.state().role().name());
         return AdminResponse.json(up ? 200 : 503, NodeClient.JSON.writeValueAsString(m));
-    }
-
-    private Map<String, Object> statusAfter(NodeState s) {
-        return queries.status();
     }
 
     private Map<String, Object> baseValues(AdminRequest req) throws JsonProcessingException {

@@ -406,7 +406,7 @@ public final class LocalSite implements AutoCloseable {
      * Binds {@code count} loopback sockets to port 0 at once (so the ports differ), notes the ports and releases
      * them. Another process could take one before the server binds it: on loopback in a test that is rare.
      */
-    static List<Integer> freeLoopbackPorts(int count) {
+    public static List<Integer> freeLoopbackPorts(int count) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             InetAddress loopback = InetAddress.getByName(LOOPBACK);
