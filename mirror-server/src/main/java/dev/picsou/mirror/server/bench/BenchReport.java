@@ -16,12 +16,14 @@ public final class BenchReport {
     private BenchReport() {
     }
 
-    /** {@code {"scenarios": [...]}}. */
+    /** {@code {"scenarios": [...], "jit": "c1", "summary": {...}}} ({@link BenchSummary#ratios}). */
     public static Map<String, Object> json(List<BenchResult> results) {
         List<Map<String, Object>> list = new ArrayList<>();
         results.forEach(r -> list.add(r.toJson()));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("scenarios", list);
+        doc.put("jit", JitMode.current().toString());
+        doc.put("summary", BenchSummary.ratios(results));
         return doc;
     }
 
@@ -36,6 +38,7 @@ public final class BenchReport {
                     r.lagP99Ms(), r.wanCopiesPerEntry(), r.wanBytesPerPayloadByte(), r.resends(), r.cpuPercent(),
                     r.otherCpuPercent(), r.ok() ? "ok" : "FAILED");
         }
+        BenchSummary.lines(results).forEach(out::println);
         for (BenchResult r : results) {
             for (String problem : r.problems()) {
                 out.println(r.scenario().label() + ": " + problem);
@@ -55,6 +58,11 @@ public final class BenchReport {
                     r.lagP99Ms(), r.wanCopiesPerEntry(), r.wanBytesPerPayloadByte(), r.resends(),
                     r.primaryCpuPercent(), r.mirrorCpuPercent(), r.otherCpuPercent(),
                     r.ok() ? r.delivered() + "/" + r.committed() + ", equal" : "FAILED");
+        }
+        List<String> ratios = BenchSummary.lines(results);
+        if (!ratios.isEmpty()) {
+            out.println();
+            ratios.forEach(line -> out.println("- " + line));
         }
         for (BenchResult r : results) {
             for (String problem : r.problems()) {

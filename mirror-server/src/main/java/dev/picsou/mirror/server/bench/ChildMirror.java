@@ -51,8 +51,13 @@ final class ChildMirror implements AutoCloseable {
         cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
                 "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
-                "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", 10), "-cp",
-                System.getProperty("java.class.path"), MirrorSiteMain.class.getName()));
+                "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", 10)));
+        cmd.addAll(JitMode.current().jvmOptions());
+        String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MirrorSiteMain.class.getName()));
         return new ChildMirror(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 

@@ -8,6 +8,7 @@ import dev.picsou.mirror.server.bench.BenchResult;
 import dev.picsou.mirror.server.bench.BenchRunner;
 import dev.picsou.mirror.server.bench.BenchScenario;
 import dev.picsou.mirror.server.bench.CommonPool;
+import dev.picsou.mirror.server.bench.JitMode;
 import dev.picsou.mirror.storage.Directories;
 
 import java.io.IOException;
@@ -39,6 +40,9 @@ public final class BenchCommand implements Callable<Integer> {
         // Before anything uses CompletableFuture: see CommonPool (a thread per Ratis append otherwise).
         CommonPool.ensure();
     }
+
+    /** Set on a bench started again by {@link #relaunch}: it must not start itself a third time. */
+    private static final String RELAUNCHED = "picsou.bench.relaunched";
 
     @Spec
     private CommandSpec spec;
@@ -76,6 +80,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "First run an unreported Picsou scenario this long so that the JIT compilers of both "
                     + "processes are done before anything is measured (default: 0; the paper preset: 30).")
     private Integer jitWarmupSeconds;
+
+    @Option(names = "--jit", paramLabel = "c1|c2", defaultValue = "c1",
+            description = "JIT compilers of the bench's JVMs: c1 (C1 only; default, see docs/performance.md: C2's "
+                    + "recompilations take a CPU's worth of time for minutes on a small machine) or c2 (the JVM's "
+                    + "default). When this JVM runs the other mode, the bench starts itself again in the one asked.")
+    private String jit;
 
     @Option(names = "--uplink-mbps", paramLabel = "MBIT", defaultValue = "0",
             description = "Per-replica uplink cap between the sites, Mbit/s; 0 for none (default: ${DEFAULT-VALUE}).")
@@ -148,6 +158,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (dir != null && Files.exists(dir)) {
             throw new ParameterException(spec.commandLine(), "--dir " + dir + " already exists; give a new path");
         }
+        jitWarmup();
+        JitMode wanted = jitMode();
+        if (wanted != JitMode.current()) {
+            if (!Boolean.getBoolean(RELAUNCHED)) {
+                return relaunch(wanted);
+            }
+            System.err.println("bench: asked for --jit " + wanted + " but this JVM runs " + JitMode.current());
+        }
         boolean temporary = dir == null;
         Path base = temporary ? Files.createTempDirectory("picsou-bench-") : Files.createDirectories(dir);
         Path mirrorBase = mirrorBase();
@@ -199,6 +217,31 @@ public final class BenchCommand implements Callable<Integer> {
                 // shutting down already: the hook runs
             }
         }
+    }
+
+    private JitMode jitMode() {
+        try {
+            return JitMode.parse(jit);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Runs this command again in a JVM of JIT mode {@code mode}, passing stdio through; returns its exit code. */
+    private int relaunch(JitMode mode) throws IOException, InterruptedException {
+        List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+        List<String> cmd = new ArrayList<>(mode.relaunchCommand(PicsouCli.class.getName(), args));
+        cmd.add(1, "-D" + RELAUNCHED + "=true");
+        Process child = new ProcessBuilder(cmd).inheritIO().start();
+        Thread stopChild = new Thread(child::destroy, "bench-relaunch-stop");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        int code = child.waitFor();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopChild);
+        } catch (IllegalStateException e) {
+            // shutting down already
+        }
+        return code;
     }
 
     private Duration jitWarmup() {

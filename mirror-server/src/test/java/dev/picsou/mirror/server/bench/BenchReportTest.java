@@ -9,10 +9,27 @@ import org.junit.jupiter.api.Test;
 
 class BenchReportTest {
     private static BenchResult result(String protocol, double perS, boolean ok) {
-        BenchScenario s = new BenchScenario(protocol, 5, 5, 10240, Duration.ZERO, Duration.ofSeconds(1), 4, 20, 0, 0,
-                0, 100);
+        return result(protocol, 4, 0, perS, ok);
+    }
+
+    private static BenchResult result(String protocol, double mbps, int crashed, double perS, boolean ok) {
+        BenchScenario s = new BenchScenario(protocol, 5, 5, 10240, Duration.ZERO, Duration.ofSeconds(1), mbps,
+                mbps > 0 ? 20 : 0, crashed, crashed, 0, 100);
         return new BenchResult(s, perS, perS, 1, 2, 3, 4, 1, 1.05, 0, 50, 90, 80, 0, 0, 100, 100, ok, ok,
                 ok ? List.of() : List.of("lost an entry"));
+    }
+
+    @Test
+    void summaryRatiosCompareLikeScenariosByTheirMediansAndSkipFailedOrCrashedOnes() {
+        var ratios = BenchSummary.ratios(List.of(
+                result("picsou", 4, 0, 200, true), result("ata", 4, 0, 10, true), result("ll", 4, 0, 50, true),
+                result("otu", 4, 0, 1, false), result("picsou", 4, 1, 20, true),
+                result("none", 0, 0, 100, true), result("picsou", 0, 0, 90, true),
+                result("none", 0, 0, 300, true), result("picsou", 0, 0, 99, true),
+                result("none", 0, 0, 110, true), result("picsou", 0, 0, 10, true)));
+
+        assertThat(ratios).containsExactly(java.util.Map.entry("picsou_over_ata", 20.0),
+                java.util.Map.entry("picsou_over_ll", 4.0), java.util.Map.entry("picsou_primary_vs_none", 0.818));
     }
 
     @Test
@@ -26,7 +43,7 @@ class BenchReportTest {
     @Test
     void jsonHasTheScenariosArrayWithSnakeCaseFields() {
         var doc = BenchReport.json(List.of(result("picsou", 200, true)));
-        assertThat(doc).containsOnlyKeys("scenarios");
+        assertThat(doc).containsOnlyKeys("scenarios", "jit", "summary");
         @SuppressWarnings("unchecked")
         var first = ((List<java.util.Map<String, Object>>) doc.get("scenarios")).get(0);
         assertThat(first).containsEntry("protocol", "picsou").containsEntry("entries_per_s", 200.0)

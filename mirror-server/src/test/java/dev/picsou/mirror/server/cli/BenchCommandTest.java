@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.picsou.mirror.server.bench.JitMode;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,13 +34,15 @@ class BenchCommandTest {
     @Timeout(240)
     void smokeScenarioDeliversEverythingAndPrintsOneJsonDocumentAndAChart() throws Exception {
         Path chart = dir.resolve("chart.svg");
-        int code = run("bench", "--preset", "smoke", "--json", "--quiet", "--no-pin", "--dir",
-                dir.resolve("data").toString(), "--mirror-dir", dir.resolve("mirror").toString(), "--plot",
-                chart.toString());
+        // The JIT mode this test JVM runs: no relaunch, so the output stays in this process's writers.
+        int code = run("bench", "--preset", "smoke", "--json", "--quiet", "--no-pin", "--jit",
+                JitMode.current().toString(), "--dir", dir.resolve("data").toString(), "--mirror-dir",
+                dir.resolve("mirror").toString(), "--plot", chart.toString());
 
         assertThat(code).as(err::toString).isZero();
         JsonNode doc = new ObjectMapper().readTree(out.toString());
-        assertThat(doc.fieldNames()).toIterable().containsExactly("scenarios");
+        assertThat(doc.fieldNames()).toIterable().containsExactly("scenarios", "jit", "summary");
+        assertThat(doc.get("jit").asText()).isEqualTo(JitMode.current().toString());
         assertThat(doc.get("scenarios")).hasSize(1);
         JsonNode s = doc.get("scenarios").get(0);
         for (String key : new String[] {"protocol", "senders", "receivers", "entry_bytes", "entries_per_s",
@@ -72,6 +75,8 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--duration must be in [1, 3600]");
 
         assertThat(run("bench", "--preset", "nope")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(run("bench", "--jit", "c3")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--jit must be c1 or c2, was 'c3'");
         assertThat(err.toString()).contains("unknown --preset 'nope'");
 
         assertThat(run("bench", "--dir", dir.toString())).isEqualTo(PicsouCli.EXIT_USAGE);

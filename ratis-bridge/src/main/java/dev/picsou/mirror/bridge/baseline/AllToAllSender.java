@@ -14,12 +14,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The all-to-all sender: this replica sends every admitted entry to every receiving replica, batched per receiver.
- * An entry that receiver {@code j} has not acknowledged holding within the retransmission timeout is resent to
- * {@code j} by this replica (exponential backoff per entry and receiver). While the link to {@code j} is not writable
- * (a send said so, or the transport reported it) its batch waits, shedding entries that get QUACKed meanwhile.
+ * The all-to-all sender, as the Picsou paper's baseline defines it: this replica sends every committed entry to every
+ * receiving replica, batched per receiver, whether or not other senders' copies already arrived — so every entry
+ * costs {@code receivers} sends from every sender. A receiver's batch waits while its link is not writable (a send
+ * said so, or the transport reported it); entries are never skipped for being QUACKed, except from the batch of a
+ * receiver that fell more than {@link #BACKLOG_WINDOWS} windows behind (a dead or partitioned one), which bounds
+ * memory. An entry that receiver {@code j} has not acknowledged holding within the retransmission timeout is resent
+ * to {@code j} by this replica (exponential backoff per entry and receiver) unless it is QUACKed by then. The window
+ * only tracks QUACKs here: admission is not held back by it.
  */
 final class AllToAllSender implements StreamSender {
+    /** Windows of payload a receiver's batch may hold before its QUACKed entries are dropped from it. */
+    static final int BACKLOG_WINDOWS = 4;
+
     private final int index;
     private final PicsouParams params;
     private final LinkGuard guard;
@@ -46,6 +53,15 @@ final class AllToAllSender implements StreamSender {
     @Override
     public long onEntryCommitted(Entry entry, long nowNanos, ActionSink out) {
         window.add(entry, out);
+        if (!guard.fenced()) {
+            SentEntry firstSend = new SentEntry(entry, 0);
+            for (Batch batch : batches) {
+                batch.add(firstSend, nowNanos);
+                if (batch.bytes() > BACKLOG_WINDOWS * params.windowBytes()) {
+                    batch.dropUpTo(window.quackedSeq());
+                }
+            }
+        }
         return pump(nowNanos, out);
     }
 
@@ -86,9 +102,6 @@ final class AllToAllSender implements StreamSender {
         long quacked = window.quackedSeq();
         for (int j = 0; j < params.receivers(); j++) {
             timers[j].cancelUpTo(quacked);
-            if (!writable[j]) {
-                batches[j].dropUpTo(quacked);
-            }
         }
     }
 
@@ -101,16 +114,10 @@ final class AllToAllSender implements StreamSender {
         }
     }
 
-    /** Admits what the window allows, queues expired resends, sends every due batch; returns the next deadline. */
+    /** Queues expired resends, sends every due batch; returns the next deadline. */
     private long pump(long nowNanos, ActionSink out) {
         if (guard.fenced()) {
             return Long.MAX_VALUE;
-        }
-        for (Entry entry : window.admit()) {
-            SentEntry firstSend = new SentEntry(entry, 0);
-            for (Batch batch : batches) {
-                batch.add(firstSend, nowNanos);
-            }
         }
         long next = Long.MAX_VALUE;
         for (int j = 0; j < params.receivers(); j++) {
@@ -127,7 +134,7 @@ final class AllToAllSender implements StreamSender {
     private void flushDue(int receiver, long nowNanos, ActionSink out) {
         Batch batch = batches[receiver];
         while (batch.dueNanos() <= nowNanos) {
-            List<SentEntry> entries = batch.take(window.quackedSeq());
+            List<SentEntry> entries = batch.take(0);
             if (entries.isEmpty()) {
                 continue;
             }

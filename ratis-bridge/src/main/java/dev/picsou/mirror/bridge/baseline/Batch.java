@@ -30,6 +30,11 @@ final class Batch {
         bytes += entry.entry().payloadLength();
     }
 
+    /** Payload bytes waiting. */
+    long bytes() {
+        return bytes;
+    }
+
     boolean isEmpty() {
         return entries.isEmpty();
     }

@@ -194,7 +194,9 @@ public final class PicsouSender implements StreamSender {
                 .append(" committed=").append(committed).append(" quacked=").append(quacks.quacked())
                 .append(" cursor=").append(cursor).append(" passed=").append(passed).append(" due<").append(dueCursor)
                 .append(" queued=").append(queues.queuedEntries()).append(" srtt=").append(timer.smoothedNanos())
-                .append(" rto0=").append(timer.timeoutNanos(0)).append(" scanAt=").append(scanDeadline);
+                .append(" rto0=").append(timer.timeoutNanos(0)).append(" scanAt=").append(scanDeadline)
+                .append(" lossesByAcks=").append(lossesByAcks).append(" lossesByTimeout=").append(lossesByTimeout)
+                .append(" spurious=").append(spuriousResends).append(" grace=").append(reorderGraceNanos());
         long first = window.floor() + 1;
         if (window.contains(first)) {
             sb.append(" first{seq=").append(first).append(" attempt=").append(window.attempt(first))

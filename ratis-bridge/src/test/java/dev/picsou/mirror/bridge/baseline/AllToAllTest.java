@@ -57,18 +57,38 @@ class AllToAllTest {
     }
 
     @Test
-    void keepsAtMostWindowEntriesInFlightUntilQuacked() {
-        LinkHarness h = new LinkHarness(AllToAll.INSTANCE, link(2, 3).windowEntries(8).build());
-        h.drop = s -> s.frame() instanceof AckFrame;
-        h.commit(20, 10).runFor(20 * MS);
-
-        assertThat(h.copiesOf(8)).isEqualTo(2 * 3);
-        assertThat(h.copiesOf(9)).isZero();
-
-        h.drop = s -> false;
-        h.runFor(200 * MS);
-        assertEveryEntryDeliveredOnce(h);
+    void sendsEveryEntryToEveryReceiverEvenWhenOtherCopiesGotItQuackedMeanwhile() {
+        LinkHarness h = harness(2, 3);
+        h.linkWritable(1, 0, false);
+        h.commit(20, 100).runFor(50 * MS);
         assertQuackedEverything(h, List.of(0, 1));
+        long toReceiver0BySender1 = h.dataFrames().stream().filter(d -> d.from() == 1 && d.to() == 0).count();
+        assertThat(toReceiver0BySender1).isZero();
+
+        h.linkWritable(1, 0, true).runFor(50 * MS);
+
+        for (long seq = 1; seq <= 20; seq++) {
+            assertThat(h.copiesOf(seq)).as("copies of %d", seq).isEqualTo(2 * 3);
+        }
+        assertEveryEntryDeliveredOnce(h);
+    }
+
+    @Test
+    void aReceiverFarBehindLosesOnlyQuackedEntriesFromItsBatchBeyondTheBacklogBound() {
+        LinkHarness h = new LinkHarness(AllToAll.INSTANCE, link(1, 3).windowBytes(1000).build());
+        h.networkDelayNanos = MS;
+        h.linkWritable(0, 2, false);
+        for (int round = 0; round < 10; round++) {
+            h.commit(10, 100).runFor(5 * MS);
+        }
+        h.linkWritable(0, 2, true).runFor(100 * MS);
+
+        long sentToReceiver2 = h.dataFrames().stream().filter(d -> d.to() == 2)
+                .mapToLong(d -> d.entries().size()).sum();
+        assertThat(sentToReceiver2).isPositive()
+                .isLessThanOrEqualTo(AllToAllSender.BACKLOG_WINDOWS * 1000 / 100 + 10);
+        assertEveryEntryDeliveredOnce(h);
+        assertQuackedEverything(h, List.of(0));
     }
 
     @Test

@@ -98,6 +98,12 @@ final class LinkHarness {
         return this;
     }
 
+    /** Tells sender {@code i} that its link to receiver {@code j} is (not) writable, as a transport would. */
+    LinkHarness linkWritable(int i, int j, boolean writable) {
+        senderDeadline[i] = checked(senders[i].onLinkWritable(j, writable, now, senderSink(i)));
+        return this;
+    }
+
     /** Tells every live endpoint about new leaders. */
     LinkHarness changeLeaders(int senderLeader, int receiverLeader) {
         forEachLiveSender(i -> senderDeadline[i] =

@@ -1,0 +1,95 @@
+package dev.picsou.mirror.server.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The ratios a run's scenarios support, each between scenarios of the same shape (site sizes, entry size, WAN) in
+ * the same run; a scenario that ran several times counts with its median. Only fault-free scenarios that delivered
+ * everything take part.
+ * <ul>
+ *   <li>{@code picsou_over_<protocol>}: Picsou's entries/s over a baseline's, over an emulated WAN;</li>
+ *   <li>{@code picsou_primary_vs_none}: Picsou's primary writes/s over the primary alone ({@code none}), without a
+ *       WAN cap: how much the stream slows the primary down.</li>
+ * </ul>
+ */
+public final class BenchSummary {
+    private BenchSummary() {
+    }
+
+    /** Ratio name to value, in a stable order; empty when the run has no comparable pair. */
+    public static Map<String, Double> ratios(List<BenchResult> results) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (BenchResult picsou : results) {
+            BenchScenario p = picsou.scenario();
+            if (!p.protocol().equals("picsou") || !comparable(picsou)) {
+                continue;
+            }
+            double mine = median(results, p, BenchResult::entriesPerS);
+            if (p.wanEmulated()) {
+                for (BenchResult other : results) {
+                    BenchScenario o = other.scenario();
+                    if (o.mirrored() && !o.protocol().equals("picsou") && comparable(other) && sameShape(p, o)) {
+                        double theirs = median(results, o, BenchResult::entriesPerS);
+                        out.putIfAbsent("picsou_over_" + o.protocol(), round(mine / theirs));
+                    }
+                }
+            } else {
+                for (BenchResult other : results) {
+                    BenchScenario o = other.scenario();
+                    if (!o.mirrored() && comparable(other) && o.senders() == p.senders()
+                            && o.entryBytes() == p.entryBytes()) {
+                        double primary = median(results, p, BenchResult::primaryEntriesPerS);
+                        double alone = median(results, o, BenchResult::primaryEntriesPerS);
+                        out.putIfAbsent("picsou_primary_vs_none", round(primary / alone));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One line per ratio, for the table and the Markdown. */
+    public static List<String> lines(List<BenchResult> results) {
+        List<String> lines = new ArrayList<>();
+        ratios(results).forEach((k, v) -> lines.add(String.format(Locale.ROOT, "%s = %.2f", k, v)));
+        return lines;
+    }
+
+    private static boolean comparable(BenchResult r) {
+        BenchScenario s = r.scenario();
+        return r.ok() && s.crashSenders() == 0 && s.crashReceivers() == 0 && s.rate() == 0 && r.entriesPerS() > 0;
+    }
+
+    private static boolean sameShape(BenchScenario a, BenchScenario b) {
+        return a.senders() == b.senders() && a.receivers() == b.receivers() && a.entryBytes() == b.entryBytes()
+                && a.uplinkMbps() == b.uplinkMbps() && a.oneWayDelayMs() == b.oneWayDelayMs()
+                && a.wanEmulated() == b.wanEmulated();
+    }
+
+    /** Median of {@code metric} over the comparable results whose scenario equals {@code s} but for timing. */
+    private static double median(List<BenchResult> results, BenchScenario s, Metric metric) {
+        List<Double> values = new ArrayList<>();
+        for (BenchResult r : results) {
+            BenchScenario o = r.scenario();
+            if (comparable(r) && Objects.equals(o.protocol(), s.protocol()) && sameShape(o, s)) {
+                values.add(metric.of(r));
+            }
+        }
+        values.sort(Double::compare);
+        int n = values.size();
+        return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private interface Metric {
+        double of(BenchResult r);
+    }
+}
