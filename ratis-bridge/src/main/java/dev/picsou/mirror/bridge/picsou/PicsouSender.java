@@ -48,6 +48,14 @@ public final class PicsouSender implements StreamSender {
     private long lossesByTimeout;
     /** How many quarters of the smallest latency the reorder grace spans; grows when a resend proves spurious. */
     private int reorderQuarters = 1;
+    /**
+     * Extra wait before a loss is declared, on top of the reorder grace and the timeout: each resend found spurious
+     * adds an eighth of the grace, each one that was needed takes a quarter off, never more than one grace. The
+     * adaptive grace above cannot help where the configured floor dominates it, and a floor-dominated sender whose
+     * peers run late (a loaded Raft follower applies, and sends its share, late) would otherwise resend their shares
+     * at every such stall.
+     */
+    private long lateAllowanceNanos;
     private long spuriousResends;
     private long firstAckAtNanos = Long.MIN_VALUE;
     private long scanDeadline = Long.MAX_VALUE;
@@ -196,7 +204,8 @@ public final class PicsouSender implements StreamSender {
                 .append(" queued=").append(queues.queuedEntries()).append(" srtt=").append(timer.smoothedNanos())
                 .append(" rto0=").append(timer.timeoutNanos(0)).append(" scanAt=").append(scanDeadline)
                 .append(" lossesByAcks=").append(lossesByAcks).append(" lossesByTimeout=").append(lossesByTimeout)
-                .append(" spurious=").append(spuriousResends).append(" grace=").append(reorderGraceNanos());
+                .append(" spurious=").append(spuriousResends).append(" grace=").append(reorderGraceNanos())
+                .append(" late+=").append(lateAllowanceNanos);
         long first = window.floor() + 1;
         if (window.contains(first)) {
             sb.append(" first{seq=").append(first).append(" attempt=").append(window.attempt(first))
@@ -397,7 +406,8 @@ public final class PicsouSender implements StreamSender {
                 // at all, the timeout is all there is to go on.)
                 continue;
             }
-            long holdoff = attempt == 0 ? grace : timeout;
+            long holdoff = (attempt == 0 ? grace : timeout) + lateAllowanceNanos;
+            timeout += lateAllowanceNanos;
             boolean duplicateQuack = missing >= quorums.lossStake() && nowNanos >= due + holdoff;
             boolean timedOut = nowNanos >= due + timeout;
             if (duplicateQuack || timedOut) {
@@ -418,14 +428,27 @@ public final class PicsouSender implements StreamSender {
     /**
      * A resend declared {@code sinceDeclared} ago is already reported held: sooner than any resend could have
      * arrived and been reported (half the smallest latency), so the original was only late. As RACK does on
-     * DSACK, widen the reorder grace by a quarter of the smallest latency, up to a whole one.
+     * DSACK, widen the reorder grace by a quarter of the smallest latency, up to a whole one, and grow the late
+     * allowance; a resend that was needed shrinks the allowance.
      */
     private void judgeResend(long sinceDeclared) {
         long min = timer.minSampleNanos();
-        if (min >= 0 && sinceDeclared < min / 2) {
+        if (min < 0) {
+            return;
+        }
+        long grace = reorderGraceNanos();
+        if (sinceDeclared < min / 2) {
             spuriousResends++;
             reorderQuarters = Math.min(4, reorderQuarters + 1);
+            lateAllowanceNanos = Math.min(grace, lateAllowanceNanos + grace / 8);
+        } else {
+            lateAllowanceNanos = Math.max(0, lateAllowanceNanos - grace / 4);
         }
+    }
+
+    /** The extra wait before a loss is declared that spurious resends have taught this replica (0 to one grace). */
+    public long lateAllowanceNanos() {
+        return lateAllowanceNanos;
     }
 
     /** Resends this replica's view found spurious (the entry was held before a resend could arrive). */
