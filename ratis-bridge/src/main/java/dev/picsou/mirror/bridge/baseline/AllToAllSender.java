@@ -34,6 +34,7 @@ final class AllToAllSender implements StreamSender {
     private final Batch[] batches;
     private final ResendTimers[] timers;
     private final boolean[] writable;
+    private int firstReceiver;
 
     AllToAllSender(int index, PicsouParams params, long recoveredQuackedSeq) {
         this.guard = LinkGuard.atSender(params, index);
@@ -114,16 +115,34 @@ final class AllToAllSender implements StreamSender {
         }
     }
 
-    /** Queues expired resends, sends every due batch; returns the next deadline. */
+    /**
+     * Queues expired resends and sends the due batches one frame per receiver in turn, starting after the receiver
+     * that went first last time, until each is sent or its link is full: receivers behind one uplink share it
+     * fairly, as separate TCP connections would, instead of the first receiver taking it all while the last one's
+     * batch only grows. Returns the next deadline.
+     */
     private long pump(long nowNanos, ActionSink out) {
         if (guard.fenced()) {
             return Long.MAX_VALUE;
         }
-        long next = Long.MAX_VALUE;
-        for (int j = 0; j < params.receivers(); j++) {
+        int n = params.receivers();
+        for (int j = 0; j < n; j++) {
             queueResends(j, nowNanos);
+        }
+        boolean sent = true;
+        while (sent) {
+            sent = false;
+            for (int k = 0; k < n; k++) {
+                int j = (firstReceiver + k) % n;
+                if (writable[j] && batches[j].dueNanos() <= nowNanos) {
+                    sent |= sendOneFrame(j, nowNanos, out);
+                }
+            }
+        }
+        firstReceiver = (firstReceiver + 1) % n;
+        long next = Long.MAX_VALUE;
+        for (int j = 0; j < n; j++) {
             if (writable[j]) {
-                flushDue(j, nowNanos, out);
                 next = Math.min(next, batches[j].dueNanos());
             }
             next = Math.min(next, timers[j].nextDeadlineNanos());
@@ -131,24 +150,22 @@ final class AllToAllSender implements StreamSender {
         return next;
     }
 
-    private void flushDue(int receiver, long nowNanos, ActionSink out) {
-        Batch batch = batches[receiver];
-        while (batch.dueNanos() <= nowNanos) {
-            List<SentEntry> entries = batch.take(0);
-            if (entries.isEmpty()) {
-                continue;
-            }
-            boolean more = out.send(receiver, guard.sign(new DataFrame(params.linkId(), params.epoch(), index,
-                    receiver, window.quackedSeq(), entries, Mac.NONE)));
-            for (SentEntry sent : entries) {
-                timers[receiver].arm(sent.entry().seq(), sent.attempt(), nowNanos);
-            }
-            if (!more) {
-                // The link is full: hold the rest until it says it is writable again. Pushing the whole window
-                // into a full link only queues it there, and the timers, armed now, expire while it waits.
-                writable[receiver] = false;
-                return;
-            }
+    /** Sends one frame's worth of {@code receiver}'s batch; returns whether something was sent. */
+    private boolean sendOneFrame(int receiver, long nowNanos, ActionSink out) {
+        List<SentEntry> entries = batches[receiver].take(0);
+        if (entries.isEmpty()) {
+            return false;
         }
+        boolean more = out.send(receiver, guard.sign(new DataFrame(params.linkId(), params.epoch(), index,
+                receiver, window.quackedSeq(), entries, Mac.NONE)));
+        for (SentEntry sent : entries) {
+            timers[receiver].arm(sent.entry().seq(), sent.attempt(), nowNanos);
+        }
+        if (!more) {
+            // The link is full: hold the rest until it says it is writable again. Pushing the whole window
+            // into a full link only queues it there, and the timers, armed now, expire while it waits.
+            writable[receiver] = false;
+        }
+        return true;
     }
 }

@@ -84,6 +84,52 @@ class PaperWorkedExamplesTest {
     }
 
     @Test
+    void aResendFoundSpuriousMakesTheNextLossWaitLongerAndANeededOneShortensTheWaitAgain() {
+        // Sender 1 is slow, not crashed: its share (1 mod 4) shows up as holes that fill in later.
+        PicsouSender next = new PicsouSender(2, params, 0);
+        RecordingSink out = new RecordingSink();
+        for (long seq = 1; seq <= 8; seq++) {
+            next.onEntryCommitted(entry(seq), 0, out);
+        }
+        for (int receiver : new int[] {0, 1}) {
+            next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, out);
+        }
+        long grace = next.reorderGraceNanos();
+        for (int receiver : new int[] {0, 1}) {
+            next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, out);
+        }
+        assertThat(next.resends()).as("the duplicate QUACK declared seq 1 lost").isEqualTo(1);
+        assertThat(next.lateAllowanceNanos()).isZero();
+
+        // The originals (seq 1 and 5, both declared lost, one of them ours to resend) arrive at once, sooner than
+        // any resend could have: they were only late.
+        next.onFrame(ack(params, 0, 2, 8, 0), MS + grace, out);
+        assertThat(next.spuriousResends()).isEqualTo(2);
+        long allowance = 2 * (grace / 8);
+        assertThat(next.lateAllowanceNanos()).isEqualTo(allowance);
+
+        // The next hole of the slow sender is declared lost a grace plus the allowance after it was due.
+        long committedAt = 2 * MS + grace;
+        for (long seq = 9; seq <= 16; seq++) {
+            next.onEntryCommitted(entry(seq), committedAt, out);
+        }
+        long now = committedAt;
+        while (next.resends() == 1 && now < committedAt + 10 * grace) {
+            now += MS / 10;
+            for (int receiver : new int[] {0, 1}) {
+                next.onFrame(ack(params, receiver, 2, 8, 0, 10, 11, 12, 14, 15, 16), now, out);
+            }
+        }
+        assertThat(next.resends()).as("seq 9 declared lost").isEqualTo(2);
+        assertThat(now - committedAt).isGreaterThanOrEqualTo(grace + allowance);
+
+        // This time the resends were needed: they are held only a round trip later.
+        next.onFrame(ack(params, 0, 2, 16, 0), now + 2 * MS, out);
+        assertThat(next.spuriousResends()).isEqualTo(2);
+        assertThat(next.lateAllowanceNanos()).isZero();
+    }
+
+    @Test
     void aSingleReceiverReportingAHoleCannotForceAResend() {
         PicsouSender next = new PicsouSender(2, params, 0);
         RecordingSink out = new RecordingSink();
