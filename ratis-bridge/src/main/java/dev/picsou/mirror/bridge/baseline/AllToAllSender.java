@@ -20,7 +20,8 @@ import java.util.Objects;
  * said so, or the transport reported it); entries are never skipped for being QUACKed, except from the batch of a
  * receiver that fell more than {@link #BACKLOG_WINDOWS} windows behind (a dead or partitioned one), which bounds
  * memory. An entry that receiver {@code j} has not acknowledged holding within the retransmission timeout is resent
- * to {@code j} by this replica (exponential backoff per entry and receiver) unless it is QUACKed by then. The window
+ * to {@code j} by this replica (exponential backoff per entry and receiver) unless it is QUACKed by then or
+ * receivers of {@code receiverU + 1} stake report holding it. The window
  * only tracks QUACKs here: admission is not held back by it.
  */
 final class AllToAllSender implements StreamSender {
@@ -35,6 +36,10 @@ final class AllToAllSender implements StreamSender {
     private final ResendTimers[] timers;
     private final boolean[] writable;
     private int firstReceiver;
+    /** When the QUACK last advanced ({@link Long#MIN_VALUE} before that). */
+    private long quackAdvancedAtNanos = Long.MIN_VALUE;
+    /** Each receiver's latest ack (the one with the highest {@code received}). */
+    private final AckFrame[] latestAcks;
 
     AllToAllSender(int index, PicsouParams params, long recoveredQuackedSeq) {
         this.guard = LinkGuard.atSender(params, index);
@@ -44,6 +49,7 @@ final class AllToAllSender implements StreamSender {
         this.batches = new Batch[params.receivers()];
         this.timers = new ResendTimers[params.receivers()];
         this.writable = new boolean[params.receivers()];
+        this.latestAcks = new AckFrame[params.receivers()];
         for (int j = 0; j < params.receivers(); j++) {
             batches[j] = new Batch(params.batchMaxBytes(), params.batchDelayNanos());
             timers[j] = new ResendTimers(params);
@@ -71,8 +77,11 @@ final class AllToAllSender implements StreamSender {
         AckFrame ack = guard.acceptAck(frame, out);
         if (ack != null) {
             timers[ack.from()].cancelHeldBy(ack);
+            if (latestAcks[ack.from()] == null || ack.received() >= latestAcks[ack.from()].received()) {
+                latestAcks[ack.from()] = ack;
+            }
             if (window.recordAck(ack.from(), ack.durable(), out)) {
-                onQuackAdvanced();
+                onQuackAdvanced(nowNanos);
             }
         }
         return pump(nowNanos, out);
@@ -99,20 +108,44 @@ final class AllToAllSender implements StreamSender {
         return window.committedSeq();
     }
 
-    private void onQuackAdvanced() {
+    private void onQuackAdvanced(long nowNanos) {
+        quackAdvancedAtNanos = nowNanos;
         long quacked = window.quackedSeq();
         for (int j = 0; j < params.receivers(); j++) {
             timers[j].cancelUpTo(quacked);
         }
     }
 
+    /**
+     * Queues the copies whose timer expired, except of entries that receivers with {@code receiverU + 1} stake
+     * already report holding (the receiving site has those and commits them itself, so another copy to this
+     * receiver adds nothing), and except while the QUACK advanced within the timeout: the stream is moving, and
+     * with every entry going out {@code receivers} times from every sender a copy can wait long behind the others
+     * in a saturated uplink — resending it would only add to that queue. Such a timer is armed again.
+     */
     private void queueResends(int receiver, long nowNanos) {
         for (ResendTimers.Timer timer : timers[receiver].expire(nowNanos)) {
             Entry entry = window.entry(timer.seq());
-            if (entry != null) {
-                batches[receiver].add(new SentEntry(entry, timer.attempt() + 1), nowNanos);
+            if (entry == null || heldByCorrectReceiver(timer.seq())) {
+                continue;
+            }
+            if (quackAdvancedAtNanos != Long.MIN_VALUE
+                    && nowNanos - quackAdvancedAtNanos < timers[receiver].timeoutNanos(timer.attempt())) {
+                timers[receiver].arm(timer.seq(), timer.attempt(), nowNanos);
+                continue;
+            }
+            batches[receiver].add(new SentEntry(entry, timer.attempt() + 1), nowNanos);
+        }
+    }
+
+    private boolean heldByCorrectReceiver(long seq) {
+        long stake = 0;
+        for (int j = 0; j < latestAcks.length; j++) {
+            if (latestAcks[j] != null && latestAcks[j].holds(seq)) {
+                stake += params.receiverStake(j);
             }
         }
+        return stake >= params.receiverU() + 1L;
     }
 
     /**
@@ -158,8 +191,12 @@ final class AllToAllSender implements StreamSender {
         }
         boolean more = out.send(receiver, guard.sign(new DataFrame(params.linkId(), params.epoch(), index,
                 receiver, window.quackedSeq(), entries, Mac.NONE)));
+        long quacked = window.quackedSeq();
         for (SentEntry sent : entries) {
-            timers[receiver].arm(sent.entry().seq(), sent.attempt(), nowNanos);
+            if (sent.entry().seq() > quacked) {
+                // A QUACKed entry is delivered: its copy goes out (this is all-to-all) but is never resent.
+                timers[receiver].arm(sent.entry().seq(), sent.attempt(), nowNanos);
+            }
         }
         if (!more) {
             // The link is full: hold the rest until it says it is writable again. Pushing the whole window
