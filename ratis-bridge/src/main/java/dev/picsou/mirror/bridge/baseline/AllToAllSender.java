@@ -93,8 +93,12 @@ final class AllToAllSender implements StreamSender {
 
     @Override
     public long onLinkWritable(int receiver, boolean isWritable, long nowNanos, ActionSink out) {
+        // Send a batch delay later, not now: the links of one uplink turn writable together but are reported one
+        // by one (and may reach this engine spread over a moment), and pumping on the first report would fill the
+        // uplink with that receiver's batch before the others are known to be writable again — the receiver
+        // reported first would take nearly all of it.
         writable[Objects.checkIndex(receiver, params.receivers())] = isWritable;
-        return pump(nowNanos, out);
+        return nowNanos + Math.max(1, params.batchDelayNanos());
     }
 
     @Override
@@ -140,6 +144,16 @@ final class AllToAllSender implements StreamSender {
             }
             batches[receiver].add(new SentEntry(entry, timer.attempt() + 1), nowNanos);
         }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("AllToAllSender[").append(index).append(" committed=")
+                .append(window.committedSeq()).append(" quacked=").append(window.quackedSeq()).append(" batches=");
+        for (int j = 0; j < batches.length; j++) {
+            b.append(j == 0 ? "" : ",").append(batches[j].bytes() / 1024).append("KB").append(writable[j] ? "" : "!");
+        }
+        return b.append(']').toString();
     }
 
     private boolean heldByCorrectReceiver(long seq) {
