@@ -78,6 +78,7 @@ public final class PicsouDriver implements AutoCloseable {
     private void run() {
         long deadline = Long.MAX_VALUE;
         long processed = 0;
+        long lastTickNanos = clock.getAsLong();
         while (running) {
             try {
                 EngineEvent event;
@@ -87,13 +88,16 @@ public final class PicsouDriver implements AutoCloseable {
                 }
                 eventsProcessed = processed;
                 long now = clock.getAsLong();
-                if (now >= deadline) {
+                if (now >= deadline || now - lastTickNanos >= MAX_PARK_NANOS) {
+                    // A tick at least every MAX_PARK_NANOS even without a deadline: the owner may poll state the
+                    // engine cannot see (a link's writability whose change was never reported).
+                    lastTickNanos = now;
                     deadline = tick.apply(now, sink);
                     continue;
                 }
                 parked.set(true);
                 if (inbox.isEmpty() && running) {
-                    LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS, deadline - now));
+                    LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS - (now - lastTickNanos), deadline - now));
                 }
                 parked.set(false);
             } catch (RuntimeException e) {

@@ -68,6 +68,8 @@ public final class PrimaryLink implements AutoCloseable {
     private StreamSender sender;
     private PrimaryHookStore store;
     private final ArrayDeque<long[]> unquacked = new ArrayDeque<>();
+    /** Receivers whose link the engine was last told is not writable (by a send's answer or the transport). */
+    private final boolean[] toldUnwritable;
     private long unquackedBytes;
 
     // Published for other threads.
@@ -97,6 +99,7 @@ public final class PrimaryLink implements AutoCloseable {
         this.durability = durability;
         this.clock = clock;
         this.metrics = metrics;
+        this.toldUnwritable = new boolean[params.receivers()];
         this.transport = transports.create(new Listener());
         PeerId expected = new PeerId(localSite, index);
         if (!transport.self().equals(expected)) {
@@ -204,6 +207,14 @@ public final class PrimaryLink implements AutoCloseable {
         if (sender == null) {
             return Long.MAX_VALUE;
         }
+        // A send told the engine a link was full; if the transport never reported it writable again (its reporter
+        // only reports changes it saw), the engine would hold that receiver's queue forever: poll and tell it.
+        for (int j = 0; j < toldUnwritable.length; j++) {
+            if (toldUnwritable[j] && transport.isWritable(new PeerId(mirrorSite, j))) {
+                toldUnwritable[j] = false;
+                sender.onLinkWritable(j, true, now, out);
+            }
+        }
         long deadline = sender.onTick(now, out);
         publish();
         return deadline;
@@ -282,7 +293,11 @@ public final class PrimaryLink implements AutoCloseable {
                     }
                 }
             }
-            return transport.isWritable(to);
+            boolean writable = transport.isWritable(to);
+            if (!writable) {
+                toldUnwritable[peer] = true;
+            }
+            return writable;
         }
 
         @Override
@@ -330,8 +345,13 @@ public final class PrimaryLink implements AutoCloseable {
         @Override
         public void onWritabilityChanged(PeerId peer, boolean writable) {
             if (peer.siteId().equals(mirrorSite)) {
-                driver.submit((now, out) -> sender == null ? Long.MAX_VALUE
-                        : sender.onLinkWritable(peer.replica(), writable, now, out));
+                driver.submit((now, out) -> {
+                    if (sender == null) {
+                        return Long.MAX_VALUE;
+                    }
+                    toldUnwritable[peer.replica()] = !writable;
+                    return sender.onLinkWritable(peer.replica(), writable, now, out);
+                });
             }
         }
     }
