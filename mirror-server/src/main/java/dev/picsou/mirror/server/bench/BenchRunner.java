@@ -2,6 +2,7 @@ package dev.picsou.mirror.server.bench;
 
 import com.codahale.metrics.Snapshot;
 import dev.picsou.mirror.bridge.picsou.PicsouParams;
+import dev.picsou.mirror.server.embedded.EmbeddedDeployment;
 import dev.picsou.mirror.storage.StateDigest;
 
 import java.io.IOException;
@@ -232,7 +233,7 @@ public final class BenchRunner {
     private Verification verifyMirrored(BenchScenario s, PrimarySite p, MirrorHandle m, List<String> problems)
             throws IOException, InterruptedException {
         boolean quacks = !s.protocol().equals("ost");
-        boolean drained = await(DRAIN_TIMEOUT, () -> {
+        boolean drained = EmbeddedDeployment.await(DRAIN_TIMEOUT, () -> {
             long seq = p.committedSeq();
             return p.committedSeqMin() >= seq && m.durableMin() >= seq && (!quacks || p.quackedSeq() >= seq);
         });
@@ -280,7 +281,7 @@ public final class BenchRunner {
     }
 
     private Verification verifyBare(PrimarySite p, List<String> problems) throws InterruptedException {
-        boolean applied = await(Duration.ofSeconds(60), () -> {
+        boolean applied = EmbeddedDeployment.await(Duration.ofSeconds(60), () -> {
             try {
                 long[] range = p.appliedIndexRange();
                 return range[0] == range[1];
@@ -323,18 +324,6 @@ public final class BenchRunner {
         long cpu = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
         return new Sample(System.nanoTime(), load.acked(), m == null ? 0 : m.durableMax(), cpu,
                 child == null ? 0 : child.cpuNanos(), load.gatedNanos(), MachineLoad.busyNanos());
-    }
-
-    private static boolean await(Duration timeout, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
     }
 
     private void say(String line) {

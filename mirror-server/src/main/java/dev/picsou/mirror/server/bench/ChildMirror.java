@@ -47,7 +47,7 @@ final class ChildMirror implements AutoCloseable {
     /** Starts the child process (no site yet). */
     static ChildMirror launch() throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(JitMode.javaExecutable());
         cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
                 "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),

@@ -59,7 +59,7 @@ public enum JitMode {
      */
     public List<String> relaunchCommand(String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(javaExecutable());
         for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!option.startsWith("-XX:TieredStopAtLevel=") && !option.equals("-XX:-TieredCompilation")) {
                 cmd.add(option);
@@ -71,6 +71,11 @@ public enum JitMode {
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
+    }
+
+    /** The {@code java} launcher of this JVM's installation. */
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     @Override
