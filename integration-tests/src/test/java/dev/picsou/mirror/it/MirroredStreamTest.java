@@ -107,7 +107,8 @@ class MirroredStreamTest {
             }
             sb.append(" durable=").append(hook.stateMachine().durableSeq())
                     .append(" link=").append(hook.link().status())
-                    .append(" broken=").append(hook.stateMachine().brokenReason().orElse("-"));
+                    .append(" broken=").append(hook.stateMachine().brokenReason().orElse("-"))
+                    .append("\n    engine ").append(hook.link().describeEngine(Duration.ofSeconds(2)));
             try {
                 var div = d.mirror().division(i);
                 sb.append(" applied=").append(div.getInfo().getLastAppliedIndex())
@@ -116,6 +117,12 @@ class MirroredStreamTest {
             } catch (Exception e) {
                 sb.append(" division: ").append(e);
             }
+        }
+        for (int i = 0; i < 3; i++) {
+            PrimaryHook hook = d.primaryHook(i);
+            sb.append("\n  primary replica ").append(i).append(' ')
+                    .append(hook == null ? "stopped" : hook.link().status() + "\n    engine "
+                            + hook.link().describeEngine(Duration.ofSeconds(2)));
         }
         return sb.toString();
     }

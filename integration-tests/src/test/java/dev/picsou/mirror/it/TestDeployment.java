@@ -1,5 +1,6 @@
 package dev.picsou.mirror.it;
 
+import dev.picsou.mirror.bridge.transport.LoopbackPorts;
 import dev.picsou.mirror.config.ConfigException;
 import dev.picsou.mirror.config.ConfigLoader;
 import dev.picsou.mirror.config.DeploymentConfig;
@@ -7,13 +8,9 @@ import dev.picsou.mirror.config.DurabilityMode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,20 +114,8 @@ public final class TestDeployment implements AutoCloseable {
     }
 
     /** {@code count} distinct ports the kernel had free a moment ago (all bound at once, then released). */
-    static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket();
-                sockets.add(s);
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
+    static List<Integer> freePorts(int count) {
+        return LoopbackPorts.free(count);
     }
 
     public Path dir() {

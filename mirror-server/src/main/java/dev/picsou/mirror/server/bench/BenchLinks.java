@@ -1,5 +1,6 @@
 package dev.picsou.mirror.server.bench;
 
+import dev.picsou.mirror.bridge.transport.LoopbackPorts;
 import dev.picsou.mirror.bridge.transport.NettyTransport;
 import dev.picsou.mirror.bridge.transport.NettyTransportConfig;
 import dev.picsou.mirror.bridge.transport.PeerDirectory;
@@ -8,12 +9,8 @@ import dev.picsou.mirror.bridge.transport.RateLimit;
 import dev.picsou.mirror.bridge.transport.RateLimitedTransport;
 import dev.picsou.mirror.bridge.transport.TransportFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,24 +41,10 @@ public final class BenchLinks {
     /** Free loopback ports for {@code senders} primary and {@code receivers} mirror replicas. */
     public static BenchLinks allocate(int senders, int receivers) {
         Map<PeerId, InetSocketAddress> map = new LinkedHashMap<>();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < senders + receivers; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                PeerId peer = i < senders ? new PeerId(PRIMARY, i) : new PeerId(MIRROR, i - senders);
-                map.put(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback ports", e);
-        } finally {
-            for (ServerSocket s : held) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // the port is free again either way
-                }
-            }
+        List<Integer> ports = LoopbackPorts.free(senders + receivers);
+        for (int i = 0; i < senders + receivers; i++) {
+            PeerId peer = i < senders ? new PeerId(PRIMARY, i) : new PeerId(MIRROR, i - senders);
+            map.put(peer, new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(i)));
         }
         return new BenchLinks(map);
     }

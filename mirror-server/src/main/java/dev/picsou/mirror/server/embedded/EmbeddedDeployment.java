@@ -5,11 +5,11 @@ import dev.picsou.mirror.bridge.baseline.Protocols;
 import dev.picsou.mirror.bridge.hook.MirrorHook;
 import dev.picsou.mirror.bridge.hook.MirrorStateMachine;
 import dev.picsou.mirror.bridge.hook.PrimaryHook;
-import dev.picsou.mirror.bridge.hook.PrimaryLink;
 import dev.picsou.mirror.bridge.picsou.PicsouParams;
 import dev.picsou.mirror.bridge.picsou.StreamProtocol;
 import dev.picsou.mirror.bridge.transport.FaultSettings;
 import dev.picsou.mirror.bridge.transport.FaultyTransport;
+import dev.picsou.mirror.bridge.transport.LoopbackPorts;
 import dev.picsou.mirror.bridge.transport.NettyTransport;
 import dev.picsou.mirror.bridge.transport.NettyTransportConfig;
 import dev.picsou.mirror.bridge.transport.PeerDirectory;
@@ -23,10 +23,8 @@ import dev.picsou.mirror.server.site.NodeContext;
 import dev.picsou.mirror.storage.StateDigest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -464,7 +462,7 @@ public final class EmbeddedDeployment implements AutoCloseable {
     }
 
     private void register(PeerId peer) {
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), freePort());
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), LoopbackPorts.free());
         linkAddresses.put(peer, address);
         directory.register(peer, address);
     }
@@ -472,15 +470,6 @@ public final class EmbeddedDeployment implements AutoCloseable {
     private void requireFaultyLinks() {
         if (!options.faultyLinks()) {
             throw new IllegalStateException("this deployment was started without faulty links");
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.picsou.mirror.bridge.hook.MirrorHook;
 import dev.picsou.mirror.bridge.hook.MirrorStateMachine;
 import dev.picsou.mirror.bridge.hook.OutboxLimit;
 import dev.picsou.mirror.bridge.hook.PrimaryHook;
+import dev.picsou.mirror.bridge.hook.RatisServerDefaults;
 import dev.picsou.mirror.bridge.picsou.PicsouParams;
 import dev.picsou.mirror.bridge.transport.NettyTransport;
 import dev.picsou.mirror.bridge.transport.NettyTransportConfig;
@@ -265,7 +266,7 @@ public final class EpochRuntime implements AutoCloseable {
         }
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
-        return p;
+        return RatisServerDefaults.applyTo(p);
     }
 
     private static TimeDuration millis(java.time.Duration d) {

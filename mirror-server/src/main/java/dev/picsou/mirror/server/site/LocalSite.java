@@ -1,10 +1,10 @@
 package dev.picsou.mirror.server.site;
 
+import dev.picsou.mirror.bridge.hook.RatisServerDefaults;
+import dev.picsou.mirror.bridge.transport.LoopbackPorts;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -365,7 +365,7 @@ public final class LocalSite implements AutoCloseable {
         }
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, snapshot.retainedSnapshotFiles());
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
-        return p;
+        return RatisServerDefaults.applyTo(p);
     }
 
     private Node requireNode(int index) {
@@ -407,29 +407,7 @@ public final class LocalSite implements AutoCloseable {
      * them. Another process could take one before the server binds it: on loopback in a test that is rare.
      */
     public static List<Integer> freeLoopbackPorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            InetAddress loopback = InetAddress.getByName(LOOPBACK);
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket();
-                sockets.add(socket);
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(loopback, 0));
-                ports.add(socket.getLocalPort());
-            }
-            return List.copyOf(ports);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find " + count + " free loopback ports", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    LOG.debug("closing port probe", e);
-                }
-            }
-        }
+        return LoopbackPorts.free(count);
     }
 
     private static void sleep(Duration d) {

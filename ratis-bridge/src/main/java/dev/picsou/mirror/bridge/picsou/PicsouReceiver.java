@@ -118,6 +118,21 @@ public final class PicsouReceiver implements StreamReceiver {
         return durable;
     }
 
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("PicsouReceiver[").append(self).append(" received=")
+                .append(held.received()).append(" highest=").append(held.highest()).append(" durable=").append(durable)
+                .append(" proposed=").append(proposed.size()).append(" proposals=").append(proposals.size());
+        if (!proposed.isEmpty()) {
+            sb.append(" firstProposed=").append(proposed.firstKey());
+        }
+        sb.append(" acked=");
+        for (int i = 0; i < ackedReceived.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(ackedReceived[i]).append('/').append(ackedDurable[i]);
+        }
+        return sb.append(" claims=").append(claims.quacked()).append(']').toString();
+    }
+
     private String check(Frame frame) {
         if (frame.linkId() != params.linkId()) {
             return "frame for link " + frame.linkId() + ", this is link " + params.linkId();

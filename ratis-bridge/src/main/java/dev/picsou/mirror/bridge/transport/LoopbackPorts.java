@@ -1,0 +1,118 @@
+package dev.picsou.mirror.bridge.transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Free loopback ports for servers that one process (or a test) lays out on one machine, chosen <em>below the
+ * kernel's ephemeral range</em>.
+ *
+ * <p>Why not port 0: a port the kernel hands out for binding comes from the ephemeral range, which is also where it
+ * picks the source port of every outgoing connection. Between the pick and the server's bind, or while a server
+ * restarts on its old port, an outgoing connection can take that port — a peer reconnecting to the very port can
+ * even connect to itself (TCP simultaneous open) — and the server fails with "Address already in use". Below the
+ * ephemeral range the kernel never picks a source port, so only another server's explicit bind can collide, and
+ * the probe here sees those.
+ *
+ * <p>Candidates are drawn at random (a collision between processes picking at the same moment is then unlikely)
+ * and each is probed by binding it; the ports are distinct. Falls back to kernel-chosen ports when the range below
+ * the ephemeral one is too small.
+ */
+public final class LoopbackPorts {
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final int DEFAULT_EPHEMERAL_LOW = 32768;
+    private static final int LOWEST = 10_000;
+    private static final int MIN_SPAN = 2_000;
+    private static final int PROBES_PER_PORT = 200;
+    private static final SplittableRandom SEEDS = new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
+
+    private LoopbackPorts() {
+    }
+
+    /** {@code count} distinct ports that were free on the loopback address a moment ago. */
+    public static List<Integer> free(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        int high = ephemeralLow();
+        if (high - LOWEST < MIN_SPAN) {
+            return kernelChosen(count);
+        }
+        SplittableRandom random;
+        synchronized (SEEDS) {
+            random = SEEDS.split();
+        }
+        Set<Integer> ports = new LinkedHashSet<>();
+        int probes = 0;
+        while (ports.size() < count) {
+            if (++probes > PROBES_PER_PORT * Math.max(1, count)) {
+                throw new UncheckedIOException(new IOException("no " + count + " free loopback ports in ["
+                        + LOWEST + ", " + high + ") after " + (probes - 1) + " probes"));
+            }
+            int candidate = random.nextInt(LOWEST, high);
+            if (!ports.contains(candidate) && bindable(candidate)) {
+                ports.add(candidate);
+            }
+        }
+        return List.copyOf(ports);
+    }
+
+    /** One free port; see {@link #free(int)}. */
+    public static int free() {
+        return free(1).get(0);
+    }
+
+    /** The lowest port of the kernel's ephemeral range (the Linux default when it cannot be read). */
+    static int ephemeralLow() {
+        try {
+            String[] range = Files.readString(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).trim().split("\\s+");
+            return Integer.parseInt(range[0]);
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_EPHEMERAL_LOW;
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static List<Integer> kernelChosen(int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket();
+                held.add(s);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                ports.add(s.getLocalPort());
+            }
+            return List.copyOf(ports);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find " + count + " free loopback ports", e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // the port is free again either way
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.picsou.mirror.bridge.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class LoopbackPortsTest {
+
+    @Test
+    void portsAreDistinctBindableAndBelowTheEphemeralRange() throws Exception {
+        List<Integer> ports = LoopbackPorts.free(40);
+
+        assertThat(ports).hasSize(40).doesNotHaveDuplicates();
+        int ephemeralLow = LoopbackPorts.ephemeralLow();
+        if (ephemeralLow - 10_000 >= 2_000) {
+            assertThat(ports).allSatisfy(p -> assertThat(p).isBetween(10_000, ephemeralLow - 1));
+        }
+        for (int port : ports) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                assertThat(s.getLocalPort()).isEqualTo(port);
+            }
+        }
+    }
+
+    @Test
+    void aPortInUseIsNeverHandedOut() throws Exception {
+        int taken = LoopbackPorts.free();
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken));
+            for (int i = 0; i < 20; i++) {
+                assertThat(LoopbackPorts.free(50)).doesNotContain(taken);
+            }
+        }
+    }
+
+    @Test
+    void aNegativeCountIsRefused() {
+        assertThatThrownBy(() -> LoopbackPorts.free(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
+    }
+}
