@@ -134,7 +134,7 @@ public final class PicsouSender implements StreamSender {
             firstAckAtNanos = nowNanos;
         }
         AckFrame previous = views[j].latest();
-        if (views[j].onAck(ack, nowNanos)) {
+        if (views[j].onAck(ack, nowNanos, regressionNanos())) {
             sampleHeldLatency(ack, previous, nowNanos);
         }
         long before = quacks.quacked();
@@ -215,6 +215,9 @@ public final class PicsouSender implements StreamSender {
             AckFrame a = views[j].latest();
             sb.append(" r").append(j).append('=').append(a == null ? "-" : a.received() + "/" + a.durable()
                     + "/" + a.highestHeld());
+            if (views[j].regressions() > 0) {
+                sb.append("(went back ").append(views[j].regressions()).append("x)");
+            }
         }
         return sb.append(']').toString();
     }
@@ -349,6 +352,14 @@ public final class PicsouSender implements StreamSender {
             dueCursor = through + 1;
             scanDeadline = Math.min(scanDeadline, nowNanos + reorderGraceNanos());
         }
+    }
+
+    /**
+     * How long a receiver's acks must have said less than before until this replica believes it lost what it held
+     * (see {@link ReceiverView}): a reorder grace, and at least four ack intervals.
+     */
+    private long regressionNanos() {
+        return Math.max(reorderGraceNanos(), 4 * params.ackIntervalNanos());
     }
 
     /**

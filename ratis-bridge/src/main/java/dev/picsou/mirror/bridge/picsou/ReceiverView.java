@@ -6,6 +6,12 @@ import dev.picsou.mirror.bridge.model.AckFrame;
  * What one sending replica knows of one receiving replica: its latest ack (the one with the highest
  * {@code received}; older ones arriving late are ignored) and a short history of how far ahead it held entries,
  * from which holes that persisted for the reorder grace are confirmed as losses. Not thread-safe.
+ *
+ * <p>{@code received} is not durable: a receiver that restarts has lost the entries it held but had not yet got
+ * committed on its site, and acknowledges less than before. An ack with a lower {@code received} is therefore
+ * believed, and replaces the view, once the latest higher one is older than a regression window: a late copy of an
+ * old ack comes right behind newer ones, while a restarted receiver's acks are all lower. Without this, a view
+ * that still says "held" for an entry that no receiver holds any more would hide its loss for ever.
  */
 final class ReceiverView {
     private static final int HISTORY = 64;
@@ -18,12 +24,22 @@ final class ReceiverView {
     private long receivedSinceNanos;
     private long lastAckAtNanos = Long.MIN_VALUE;
     private long latestAtNanos = Long.MIN_VALUE;
+    private long regressions;
 
-    /** Takes an ack received at {@code nowNanos}; returns whether it replaced the latest one. */
-    boolean onAck(AckFrame ack, long nowNanos) {
+    /**
+     * Takes an ack received at {@code nowNanos}; returns whether it replaced the latest one. An ack with a lower
+     * {@code received} replaces it only when the latest one arrived {@code regressionNanos} or more ago (the
+     * receiver restarted); the history of what it held then starts anew.
+     */
+    boolean onAck(AckFrame ack, long nowNanos, long regressionNanos) {
         lastAckAtNanos = nowNanos;
         if (latest != null && ack.received() < latest.received()) {
-            return false;
+            if (nowNanos - latestAtNanos < regressionNanos) {
+                return false;
+            }
+            regressions++;
+            size = 0;
+            head = 0;
         }
         if (latest == null || ack.received() != latest.received()) {
             receivedSinceNanos = nowNanos;
@@ -42,6 +58,11 @@ final class ReceiverView {
             size++;
         }
         return true;
+    }
+
+    /** How many times this receiver's acks were believed to have gone back (it restarted). */
+    long regressions() {
+        return regressions;
     }
 
     /** When the last ack of any kind arrived, or {@link Long#MIN_VALUE} if none did. */

@@ -127,6 +127,47 @@ class PicsouSenderTest {
     }
 
     @Test
+    void aReceiverThatRestartedAndLostWhatItHeldIsBelievedAndTheEntriesAreResent() {
+        PicsouParams p = cft(3, 3);
+        PicsouSender second = new PicsouSender(1, p, 0);
+        commitAll(second, 6, 0);
+        RecordingSink out = new RecordingSink();
+        second.onFrame(ack(p, 0, 1, 6, 0), MS, out);
+        second.onTick(10 * p.initialRetransmitTimeoutNanos(), out);
+        assertThat(out.transmissions()).as("held by receiver 0, only not yet durable").isEmpty();
+
+        // Receiver 0 restarted before its site committed 1..6: it holds nothing now, and says so.
+        long later = 10 * p.initialRetransmitTimeoutNanos() + MS;
+        second.onFrame(ack(p, 0, 1, 0, 0), later, out);
+
+        SendSchedule schedule = new SendSchedule(p);
+        List<List<Long>> expected = new java.util.ArrayList<>();
+        for (long seq = 1; seq <= 6; seq++) {
+            if (schedule.sender(seq, 1) == 1) {
+                expected.add(List.of(1L, seq));
+            }
+        }
+        assertThat(expected).as("sender 1 makes some attempts 1 among six entries").isNotEmpty();
+        assertThat(out.transmissions()).extracting(t -> List.of(t[0], t[1]))
+                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(second.toString()).contains("r0=0/0/0(went back 1x)");
+    }
+
+    @Test
+    void aLateCopyOfAnOldAckRightBehindANewerOneDoesNotLowerTheView() {
+        PicsouParams p = cft(3, 3);
+        PicsouSender second = new PicsouSender(1, p, 0);
+        commitAll(second, 3, 0);
+        RecordingSink out = new RecordingSink();
+        second.onFrame(ack(p, 0, 1, 3, 0), MS, out);
+        second.onFrame(ack(p, 0, 1, 0, 0), 2 * MS, out);
+
+        second.onTick(10 * p.initialRetransmitTimeoutNanos(), out);
+        assertThat(out.transmissions()).as("receiver 0 still counts as holding 1..3").isEmpty();
+        assertThat(second.toString()).contains("r0=3/0/3").doesNotContain("went back");
+    }
+
+    @Test
     void entryAReceiverAlreadyHoldsIsNotResentOnTimeout() {
         PicsouParams p = cft(3, 3);
         PicsouSender second = new PicsouSender(1, p, 0);
