@@ -381,9 +381,11 @@ public final class PicsouSender implements StreamSender {
     private long scanForLosses(long nowNanos) {
         long grace = reorderGraceNanos();
         long[] horizon = new long[views.length];
+        boolean[] silent = new boolean[views.length];
         long next = Long.MAX_VALUE;
         for (int j = 0; j < views.length; j++) {
             horizon[j] = views[j].confirmedHorizon(nowNanos, grace);
+            silent[j] = silent(j, nowNanos);
         }
         long last = Math.min(dueCursor - 1, window.top());
         for (long seq = window.floor() + 1; seq <= last; seq++) {
@@ -395,7 +397,9 @@ public final class PicsouSender implements StreamSender {
             boolean heard = false;
             boolean covered = false;
             for (int j = 0; j < views.length; j++) {
-                if (views[j].latest() == null) {
+                if (views[j].latest() == null || silent[j]) {
+                    // A receiver gone silent may have crashed with what it held but had not got committed: its
+                    // last word neither proves an entry safe nor reveals a hole.
                     continue;
                 }
                 heard = true;

@@ -154,6 +154,30 @@ class PicsouSenderTest {
     }
 
     @Test
+    void anEntryHeldOnlyByAReceiverThatWentSilentIsResent() {
+        PicsouParams p = cft(3, 3);
+        PicsouSender second = new PicsouSender(1, p, 0);
+        commitAll(second, 6, 0);
+        RecordingSink out = new RecordingSink();
+        second.onFrame(ack(p, 0, 1, 6, 0), MS, out);
+
+        // Receiver 0 crashed right after that ack, before its site committed anything; the others ack on.
+        long later = 10 * p.initialRetransmitTimeoutNanos();
+        second.onFrame(ack(p, 1, 1, 0, 0), later, out);
+        second.onFrame(ack(p, 2, 1, 0, 0), later, out);
+
+        SendSchedule schedule = new SendSchedule(p);
+        List<Long> expected = new java.util.ArrayList<>();
+        for (long seq = 1; seq <= 6; seq++) {
+            if (schedule.sender(seq, 1) == 1) {
+                expected.add(seq);
+            }
+        }
+        assertThat(out.transmissions()).extracting(t -> t[1]).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(out.transmissions()).extracting(t -> t[2]).as("never to the silent receiver").doesNotContain(0L);
+    }
+
+    @Test
     void aLateCopyOfAnOldAckRightBehindANewerOneDoesNotLowerTheView() {
         PicsouParams p = cft(3, 3);
         PicsouSender second = new PicsouSender(1, p, 0);
