@@ -16,7 +16,6 @@ import dev.picsou.mirror.storage.MirrorStore;
 import dev.picsou.mirror.storage.StoreCursor;
 import dev.picsou.mirror.storage.StoredEntry;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -250,25 +249,9 @@ public final class MirrorLink implements MirrorApplyListener, AutoCloseable {
 
     // ------------------------------------------------------------------------------------- views
 
-    /**
-     * The engine's own description of its state, read on the driver thread (for diagnostics: a stalled stream's
-     * test failure or an operator's question); "unavailable" when the driver does not answer within
-     * {@code timeout}.
-     */
+    /** The engine's own description of its state (see {@link PicsouDriver#describe}). */
     public String describeEngine(java.time.Duration timeout) {
-        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
-        driver.submit((now, out) -> {
-            answer.complete(String.valueOf(receiver));
-            return receiver == null ? Long.MAX_VALUE : now;
-        });
-        try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return "unavailable (" + e + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unavailable (interrupted)";
-        }
+        return driver.describe(() -> String.valueOf(receiver), timeout);
     }
 
     public LinkEndpointState state() {

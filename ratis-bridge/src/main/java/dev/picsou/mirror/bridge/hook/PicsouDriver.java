@@ -65,6 +65,27 @@ public final class PicsouDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * Evaluates {@code state} on the driver thread (where the engine may be read) and returns it; "unavailable"
+     * when the driver does not answer within {@code timeout}. For diagnostics: a stalled stream's test failure or
+     * an operator's question.
+     */
+    public String describe(java.util.function.Supplier<String> state, java.time.Duration timeout) {
+        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+        submit((now, out) -> {
+            answer.complete(state.get());
+            return now; // ticks the engine next, which gives its own deadline again
+        });
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "unavailable (" + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unavailable (interrupted)";
+        }
+    }
+
     /** Events handled so far (for metrics and tests). */
     public long eventsProcessed() {
         return eventsProcessed;

@@ -358,25 +358,9 @@ public final class PrimaryLink implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------- views
 
-    /**
-     * The engine's own description of its state, read on the driver thread (for diagnostics: a stalled stream's
-     * test failure or an operator's question); "unavailable" when the driver does not answer within
-     * {@code timeout}.
-     */
+    /** The engine's own description of its state (see {@link PicsouDriver#describe}). */
     public String describeEngine(java.time.Duration timeout) {
-        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
-        driver.submit((now, out) -> {
-            answer.complete(String.valueOf(sender));
-            return sender == null ? Long.MAX_VALUE : now;
-        });
-        try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return "unavailable (" + e + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unavailable (interrupted)";
-        }
+        return driver.describe(() -> String.valueOf(sender), timeout);
     }
 
     public LinkEndpointState state() {

@@ -33,6 +33,19 @@ class PicsouSenderTest {
         return out;
     }
 
+    /** The seqs among {@code 1..upTo} whose attempt 1 the schedule gives to {@code sender}. */
+    private static List<Long> firstResendsBy(PicsouParams p, int sender, long upTo) {
+        SendSchedule schedule = new SendSchedule(p);
+        List<Long> seqs = new java.util.ArrayList<>();
+        for (long seq = 1; seq <= upTo; seq++) {
+            if (schedule.sender(seq, 1) == sender) {
+                seqs.add(seq);
+            }
+        }
+        assertThat(seqs).as("sender %d makes some attempts 1 among %d entries", sender, upTo).isNotEmpty();
+        return seqs;
+    }
+
     @Test
     void failureFreeScheduleSendsEveryEntryExactlyOnceAndSpreadsItOverAllPairs() {
         PicsouParams p = cft(4, 4);
@@ -140,16 +153,8 @@ class PicsouSenderTest {
         long later = 10 * p.initialRetransmitTimeoutNanos() + MS;
         second.onFrame(ack(p, 0, 1, 0, 0), later, out);
 
-        SendSchedule schedule = new SendSchedule(p);
-        List<List<Long>> expected = new java.util.ArrayList<>();
-        for (long seq = 1; seq <= 6; seq++) {
-            if (schedule.sender(seq, 1) == 1) {
-                expected.add(List.of(1L, seq));
-            }
-        }
-        assertThat(expected).as("sender 1 makes some attempts 1 among six entries").isNotEmpty();
-        assertThat(out.transmissions()).extracting(t -> List.of(t[0], t[1]))
-                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(out.transmissions()).allSatisfy(t -> assertThat(t[0]).as("attempt").isEqualTo(1L))
+                .extracting(t -> t[1]).containsExactlyInAnyOrderElementsOf(firstResendsBy(p, 1, 6));
         assertThat(second.toString()).contains("r0=0/0/0(went back 1x)");
     }
 
@@ -166,14 +171,8 @@ class PicsouSenderTest {
         second.onFrame(ack(p, 1, 1, 0, 0), later, out);
         second.onFrame(ack(p, 2, 1, 0, 0), later, out);
 
-        SendSchedule schedule = new SendSchedule(p);
-        List<Long> expected = new java.util.ArrayList<>();
-        for (long seq = 1; seq <= 6; seq++) {
-            if (schedule.sender(seq, 1) == 1) {
-                expected.add(seq);
-            }
-        }
-        assertThat(out.transmissions()).extracting(t -> t[1]).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(out.transmissions()).extracting(t -> t[1])
+                .containsExactlyInAnyOrderElementsOf(firstResendsBy(p, 1, 6));
         assertThat(out.transmissions()).extracting(t -> t[2]).as("never to the silent receiver").doesNotContain(0L);
     }
 
