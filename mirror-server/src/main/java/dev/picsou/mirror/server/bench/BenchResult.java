@@ -34,15 +34,19 @@ import java.util.Map;
  *                               the stream (for {@code none}: the primary replicas agree)
  * @param digestsMatch           every running replica of both sites has the same KV state digest
  * @param problems               what failed, in words (empty when all is well)
+ * @param primaryCpuByThread     the primary process's CPU over the window by thread group ({@link ThreadCpu}), in
+ *                               percent of one core, largest first
  */
 public record BenchResult(BenchScenario scenario, double entriesPerS, double primaryEntriesPerS, double lagP50Ms,
                           double lagP99Ms, double writeP50Ms, double writeP99Ms, double wanCopiesPerEntry,
                           double wanBytesPerPayloadByte, long resends, double cpuPercent, double primaryCpuPercent,
                           double mirrorCpuPercent, double otherCpuPercent, double gatedPercent, long committed, long delivered,
-                          boolean deliveryOk, boolean digestsMatch, List<String> problems) {
+                          boolean deliveryOk, boolean digestsMatch, List<String> problems,
+                          Map<String, Double> primaryCpuByThread) {
 
     public BenchResult {
         problems = List.copyOf(problems);
+        primaryCpuByThread = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(primaryCpuByThread));
     }
 
     /** Payload megabytes (10^6) made durable on the mirror per second. */
@@ -89,6 +93,7 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
         m.put("delivery_ok", deliveryOk);
         m.put("digests_match", digestsMatch);
         m.put("problems", problems);
+        m.put("primary_cpu_by_thread", primaryCpuByThread);
         return m;
     }
 

@@ -154,7 +154,7 @@ public final class BenchRunner {
         } catch (IOException | RuntimeException e) {
             say("  failed: " + e);
             return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
-                    List.of("the scenario did not run: " + e));
+                    List.of("the scenario did not run: " + e), java.util.Map.of());
         }
     }
 
@@ -224,7 +224,8 @@ public final class BenchRunner {
                 payload == 0 ? 0 : (double) wanBytes / payload, s.mirrored() ? p.resends() : 0,
                 machineCpu, primaryCpu, mirrorCpu, otherCpu,
                 100.0 * (after.gatedNanos - before.gatedNanos) / (after.nanos - before.nanos),
-                committed, v.delivered, v.deliveryOk, v.digestsMatch, problems);
+                committed, v.delivered, v.deliveryOk, v.digestsMatch, problems,
+                ThreadCpu.percentByGroup(before.threads, after.threads, after.nanos - before.nanos));
     }
 
     private record Verification(long delivered, long payloadBytes, boolean deliveryOk, boolean digestsMatch) {
@@ -316,14 +317,15 @@ public final class BenchRunner {
     }
 
     private record Sample(long nanos, long acked, long durable, long cpuNanos, long mirrorCpuNanos,
-                          long gatedNanos, long machineBusyNanos) {
+                          long gatedNanos, long machineBusyNanos, ThreadCpu.Snapshot threads) {
     }
 
     private Sample sample(PrimarySite p, MirrorHandle m, BenchLoad load) {
         var os = ManagementFactory.getOperatingSystemMXBean();
         long cpu = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
         return new Sample(System.nanoTime(), load.acked(), m == null ? 0 : m.durableMax(), cpu,
-                child == null ? 0 : child.cpuNanos(), load.gatedNanos(), MachineLoad.busyNanos());
+                child == null ? 0 : child.cpuNanos(), load.gatedNanos(), MachineLoad.busyNanos(),
+                ThreadCpu.take());
     }
 
     private void say(String line) {

@@ -16,7 +16,7 @@ class BenchReportTest {
         BenchScenario s = new BenchScenario(protocol, 5, 5, 10240, Duration.ZERO, Duration.ofSeconds(1), mbps,
                 mbps > 0 ? 20 : 0, crashed, crashed, 0, 100);
         return new BenchResult(s, perS, perS, 1, 2, 3, 4, 1, 1.05, 0, 50, 90, 80, 0, 0, 100, 100, ok, ok,
-                ok ? List.of() : List.of("lost an entry"));
+                ok ? List.of() : List.of("lost an entry"), java.util.Map.of());
     }
 
     @Test
