@@ -34,6 +34,7 @@ public final class PicsouSender implements StreamSender {
     private final ReceiverView[] views;
     private final SendQueues queues;
     private final long[] lastClaimAt;
+    private final int[] receiverStakes;
 
     private LinkState state = LinkState.RECOVERING;
     private long recoveringUntilNanos = Long.MIN_VALUE;
@@ -59,6 +60,8 @@ public final class PicsouSender implements StreamSender {
     private long spuriousResends;
     private long firstAckAtNanos = Long.MIN_VALUE;
     private long scanDeadline = Long.MAX_VALUE;
+    /** Resent entries not yet judged needed or spurious ({@link #judgeResend}); few, so a sorted set. */
+    private final java.util.TreeSet<Long> unjudgedResends = new java.util.TreeSet<>();
 
     public PicsouSender(int index, PicsouParams params, long recoveredQuackedSeq) {
         if (index < 0 || index >= params.senders()) {
@@ -75,6 +78,7 @@ public final class PicsouSender implements StreamSender {
             stakes[j] = params.receiverStake(j);
         }
         this.quacks = new QuackTracker(stakes, quorums.quackStake(), recoveredQuackedSeq);
+        this.receiverStakes = stakes.clone();
         this.timer = new RetransmitTimer(params.initialRetransmitTimeoutNanos(),
                 params.minRetransmitTimeoutNanos(), params.maxRetransmitTimeoutNanos());
         this.window = new OutboxWindow(recoveredQuackedSeq);
@@ -275,6 +279,7 @@ public final class PicsouSender implements StreamSender {
 
     private void onQuacked(long before, long after, long nowNanos, ActionSink out) {
         window.dropThrough(after);
+        unjudgedResends.headSet(after, true).clear();
         cursor = Math.max(cursor, after + 1);
         out.quacked(after);
     }
@@ -374,6 +379,33 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
+     * The highest {@code p} such that receivers of {@code r_r + 1} stake that are not silent report holding every
+     * entry up to {@code p} in their {@code received} prefix (0 when none do).
+     */
+    private long heldThrough(boolean[] silent) {
+        long through = 0;
+        long need = quorums.heldStake();
+        // The need-th largest prefix by stake: try each receiver's prefix as a candidate.
+        for (int j = 0; j < views.length; j++) {
+            AckFrame a = views[j].latest();
+            if (a == null || silent[j] || a.received() <= through) {
+                continue;
+            }
+            long stake = 0;
+            for (int k = 0; k < views.length; k++) {
+                AckFrame b = views[k].latest();
+                if (b != null && !silent[k] && b.received() >= a.received()) {
+                    stake += receiverStakes[k];
+                }
+            }
+            if (stake >= need) {
+                through = a.received();
+            }
+        }
+        return through;
+    }
+
+    /**
      * Declares the next attempt of every entry that is lost — a confirmed hole (duplicate QUACK) or an expired
      * retransmission timeout on an entry no correct receiver reports holding — and queues the attempts this replica
      * is scheduled to make. Returns when it next needs to look.
@@ -388,7 +420,17 @@ public final class PicsouSender implements StreamSender {
             silent[j] = silent(j, nowNanos);
         }
         long last = Math.min(dueCursor - 1, window.top());
-        for (long seq = window.floor() + 1; seq <= last; seq++) {
+        // Every entry up to heldThrough is held by a correct receiver: nothing to declare there, only resends of it
+        // to judge. The walk below starts after it.
+        long heldThrough = Math.min(last, heldThrough(silent));
+        for (Long seq : new java.util.ArrayList<>(unjudgedResends.headSet(heldThrough, true))) {
+            if (window.contains(seq) && window.attempt(seq) > 0 && !window.judged(seq)) {
+                window.markJudged(seq);
+                judgeResend(nowNanos - window.dueAt(seq));
+            }
+            unjudgedResends.remove(seq);
+        }
+        for (long seq = Math.max(window.floor(), heldThrough) + 1; seq <= last; seq++) {
             long due = window.dueAt(seq);
             int attempt = window.attempt(seq);
             long timeout = timeoutNanos(attempt);
@@ -404,16 +446,17 @@ public final class PicsouSender implements StreamSender {
                 }
                 heard = true;
                 if (views[j].holds(seq)) {
-                    held += params.receiverStake(j);
+                    held += receiverStakes[j];
                 } else if (views[j].covers(seq, params.phiBits())) {
                     covered = true;
                     if (seq < horizon[j]) {
-                        missing += params.receiverStake(j);
+                        missing += receiverStakes[j];
                     }
                 }
             }
             if (held > 0 && attempt > 0 && !window.judged(seq)) {
                 window.markJudged(seq);
+                unjudgedResends.remove(seq);
                 judgeResend(nowNanos - due);
             }
             if (held >= quorums.heldStake() || (heard && !covered)) {
@@ -530,6 +573,9 @@ public final class PicsouSender implements StreamSender {
 
     private void resend(long seq, long nowNanos) {
         int attempt = window.nextAttempt(seq, nowNanos);
+        if (!window.judged(seq)) {
+            unjudgedResends.add(seq);
+        }
         if (schedule.sender(seq, attempt) == self && state == LinkState.STREAMING) {
             resends++;
             queues.addUrgent(target(seq, attempt, nowNanos), new SentEntry(window.entry(seq), attempt), nowNanos);
