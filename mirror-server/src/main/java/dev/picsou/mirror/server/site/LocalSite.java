@@ -56,6 +56,10 @@ public final class LocalSite implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalSite.class);
     private static final String LOOPBACK = "127.0.0.1";
+    /** How long a follower may stay behind without progress, or a server stay dead, before the watchdog acts. */
+    static final Duration WATCHDOG_STUCK_AFTER = Duration.ofSeconds(10);
+    /** How far behind the leader's commit index a follower must be for the watchdog to count it stuck. */
+    static final long WATCHDOG_LAG_ENTRIES = 64;
     private static final Duration POLL = Duration.ofMillis(50);
 
     private record Node(RaftServer server, StateMachine stateMachine) {
@@ -68,6 +72,7 @@ public final class LocalSite implements AutoCloseable {
     private final AtomicReferenceArray<Node> nodes;
     private RaftClient sharedClient;
     private boolean closed;
+    private java.util.concurrent.ScheduledExecutorService watchdog;
 
     /**
      * Prepares a site (picks its ports) without starting it.
@@ -108,7 +113,99 @@ public final class LocalSite implements AutoCloseable {
                 startNode(i);
             }
         }
+        startWatchdog();
         return awaitLeader(config.startTimeout());
+    }
+
+    /**
+     * Every second, a {@link LaggardWatchdog} restarts a node whose Raft server shut itself down and makes the
+     * leader hand over when a running follower stays {@link #WATCHDOG_LAG_ENTRIES} behind without progress for
+     * {@link #WATCHDOG_STUCK_AFTER}.
+     */
+    private void startWatchdog() {
+        if (watchdog != null) {
+            return;
+        }
+        LaggardWatchdog dog = new LaggardWatchdog(new WatchedSite(), WATCHDOG_STUCK_AFTER, WATCHDOG_LAG_ENTRIES);
+        watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "site-watchdog-" + config.siteId());
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(() -> {
+            try {
+                dog.check(System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.warn("site {}: watchdog check failed", config.siteId(), e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** The site as the watchdog sees it. */
+    private final class WatchedSite implements LaggardWatchdog.Site {
+        @Override
+        public int size() {
+            return nodes.length();
+        }
+
+        @Override
+        public boolean isRunning(int i) {
+            return nodes.get(i) != null;
+        }
+
+        @Override
+        public boolean isAlive(int i) {
+            try {
+                return division(i).getInfo().isAlive();
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public int leaderIndex() {
+            return LocalSite.this.leaderIndex();
+        }
+
+        @Override
+        public long appliedIndex(int i) {
+            try {
+                return division(i).getInfo().getLastAppliedIndex();
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public long commitIndex(int i) {
+            try {
+                return division(i).getRaftLog().getLastCommittedIndex();
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void restart(int i) throws IOException {
+            synchronized (LocalSite.this) {
+                if (!closed && nodes.get(i) != null) {
+                    LocalSite.this.restart(i);
+                }
+            }
+        }
+
+        @Override
+        public void transferLeadership(int to) throws IOException {
+            RaftClientReply reply = client().admin().transferLeadership(peers.get(to).getId(), 10_000);
+            if (!reply.isSuccess()) {
+                throw new IOException("transfer of leadership to " + peers.get(to).getId() + " failed: " + reply);
+            }
+        }
+
+        @Override
+        public String name() {
+            return "site " + config.siteId();
+        }
     }
 
     /**
@@ -277,6 +374,9 @@ public final class LocalSite implements AutoCloseable {
             return;
         }
         closed = true;
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
         if (sharedClient != null) {
             try {
                 sharedClient.close();
