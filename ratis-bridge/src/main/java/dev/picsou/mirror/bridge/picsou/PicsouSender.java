@@ -41,6 +41,8 @@ public final class PicsouSender implements StreamSender {
     private long cursor;
     /** Highest seq whose position this replica's own stream has passed (flushed, or skipped while recovering). */
     private long passed;
+    /** Entries up to this one were in the window when this replica came back from a restart (not sent). */
+    private long rejoinThrough;
     /** Entries below this have their attempt-0 due time set. */
     private long dueCursor;
     private long resends;
@@ -140,7 +142,7 @@ public final class PicsouSender implements StreamSender {
         long before = quacks.quacked();
         long after = quacks.onAck(j, ack.durable());
         if (state == LinkState.RECOVERING) {
-            state = LinkState.STREAMING;
+            startStreaming(Math.max(after, ack.durable()));
         }
         if (after > before) {
             onQuacked(before, after, nowNanos, out);
@@ -251,7 +253,9 @@ public final class PicsouSender implements StreamSender {
      * measure how long the report waited, not the network — except for the very first sample, which may come from a
      * receiver's first ack: an upper bound, better than the initial timeout, and the same for every sender, which
      * keeps their attempt clocks together from the start. Karn: resent entries give no sample. Each entry gives
-     * one at most.
+     * one at most. A sample under half the smallest one so far is dropped: another replica's copy answered it (a
+     * resend of an entry this replica's view has not declared lost yet), and taking it would shrink the reorder
+     * grace for good.
      */
     private void sampleHeldLatency(AckFrame ack, AckFrame previous, long nowNanos) {
         if (previous == null && timer.smoothedNanos() >= 0) {
@@ -263,7 +267,11 @@ public final class PicsouSender implements StreamSender {
             long sentAt = window.firstSentAt(seq);
             if (sentAt != OutboxWindow.NEVER && window.attempt(seq) == 0 && ack.holds(seq) && (previous == null
                     || previous.received() + 1 + params.phiBits() >= seq && !previous.holds(seq))) {
-                timer.onSample(nowNanos - sentAt);
+                long sample = nowNanos - sentAt;
+                long min = timer.minSampleNanos();
+                if (min < 0 || sample >= min / 2) {
+                    timer.onSample(sample);
+                }
                 window.markFirstSent(seq, OutboxWindow.NEVER);
                 return;
             }
@@ -289,7 +297,7 @@ public final class PicsouSender implements StreamSender {
             }
         }
         if (state == LinkState.RECOVERING && nowNanos >= recoveringUntilNanos) {
-            state = LinkState.STREAMING;
+            startStreaming(quacks.quacked());
         }
         fillWindow(nowNanos);
         flush(nowNanos, out);
@@ -306,6 +314,18 @@ public final class PicsouSender implements StreamSender {
         return deadline;
     }
 
+    /**
+     * Leaves {@link LinkState#RECOVERING}, the receiving site being durable through {@code durable} as far as this
+     * replica knows. The other replicas' windows reach a window past that: they have passed those entries, and
+     * found this replica's share of them missing or will. Sending that share now would put this replica's
+     * stream up to a window behind theirs, where all its later entries look late, so it is passed over like the
+     * recovered entries. (A receiver lying about {@code durable} can only make more of it go by loss detection.)
+     */
+    private void startStreaming(long durable) {
+        state = LinkState.STREAMING;
+        rejoinThrough = Math.min(committed, durable + params.windowEntries());
+    }
+
     /** Marks newly sendable entries as due and queues this replica's share of them (attempt 0). */
     private void fillWindow(long nowNanos) {
         long quacked = quacks.quacked();
@@ -313,7 +333,7 @@ public final class PicsouSender implements StreamSender {
         boolean sending = state == LinkState.STREAMING;
         while (cursor <= limit && window.contains(cursor) && window.bytesThrough(cursor) <= params.windowBytes()) {
             long seq = cursor++;
-            if (!sending) {
+            if (!sending || seq <= rejoinThrough) {
                 passed = Math.max(passed, seq);
             } else if (schedule.sender(seq, 0) == self) {
                 queues.add(target(seq, 0, nowNanos), new SentEntry(window.entry(seq), 0), nowNanos);
