@@ -2,6 +2,7 @@ package dev.picsou.mirror.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.picsou.mirror.bridge.picsou.PicsouParams;
 import dev.picsou.mirror.bridge.sim.ByzantineMode;
 import dev.picsou.mirror.bridge.sim.CrashRestart;
 import dev.picsou.mirror.bridge.sim.InvalidSimConfigException;
@@ -48,6 +49,7 @@ public final class SimulateCommand implements Callable<Integer> {
             Map.entry("crashReceivers", "--crash-receivers"), Map.entry("restarts", "--restart"),
             Map.entry("byzantineReceivers", "--byzantine-receivers"),
             Map.entry("byzantineMode", "--byzantine-mode"), Map.entry("rateEntriesPerS", "--rate"),
+            Map.entry("siteCommitDelayMs", "--site-commit-delay-ms"), Map.entry("senderSkewMs", "--sender-skew-ms"),
             Map.entry("seed", "--seed"), Map.entry("params", "the derived tuning"));
 
     @Spec
@@ -145,6 +147,28 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Offered load; 0 = saturate (commit whenever the window allows) (default: ${DEFAULT-VALUE}).")
     private double rate;
 
+    @Option(names = "--site-commit-delay-ms", paramLabel = "MS", defaultValue = "2",
+            description = "Time the receiving site takes to commit a delivered entry (default: ${DEFAULT-VALUE}).")
+    private double siteCommitDelayMs;
+
+    @Option(names = "--sender-skew-ms", paramLabel = "MS", defaultValue = "0",
+            description = "Each sender applies committed entries up to MS later, seeded per replica "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private double senderSkewMs;
+
+    @Option(names = "--reorder-grace-ms", paramLabel = "MS",
+            description = "Floor of the reorder grace, instead of the derived one (3 ms plus the jitter).")
+    private Double reorderGraceMs;
+
+    @Option(names = "--ack-interval-ms", paramLabel = "MS",
+            description = "Receivers' ack interval, instead of the default 2 ms.")
+    private Double ackIntervalMs;
+
+    @Option(names = "--min-rto-ms", paramLabel = "MS",
+            description = "Floor of the retransmission timeout when above the derived one; the initial timeout is "
+                    + "then at least twice it (as the benchmark's tuning does).")
+    private Double minRtoMs;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Seed of every random choice; same seed, same result (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -195,6 +219,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 .byzantineReceivers(byzantineReceivers)
                 .byzantineMode(byzantineMode)
                 .rateEntriesPerS(rate)
+                .siteCommitDelayMs(siteCommitDelayMs)
+                .senderSkewMs(senderSkewMs)
                 .seed(seed);
         if (senderU != null) {
             b.senderU(senderU);
@@ -210,6 +236,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         try {
             SimConfig config = b.build();
+            if (reorderGraceMs != null || ackIntervalMs != null || minRtoMs != null) {
+                config = b.params(tuned(config.derivedParams())).build();
+            }
             config.params();
             return config;
         } catch (InvalidSimConfigException e) {
@@ -217,6 +246,32 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /** The derived tuning with the tuning options applied (each option replaces or raises one derived value). */
+    private PicsouParams tuned(PicsouParams derived) {
+        PicsouParams.Builder t = derived.toBuilder();
+        if (reorderGraceMs != null) {
+            t.reorderGraceNanos(nanos(reorderGraceMs, "--reorder-grace-ms"));
+        }
+        if (ackIntervalMs != null) {
+            t.ackIntervalNanos(nanos(ackIntervalMs, "--ack-interval-ms"));
+        }
+        if (minRtoMs != null) {
+            long min = Math.max(nanos(minRtoMs, "--min-rto-ms"), derived.minRetransmitTimeoutNanos());
+            long initial = Math.max(2 * min, derived.initialRetransmitTimeoutNanos());
+            t.minRetransmitTimeoutNanos(min)
+                    .initialRetransmitTimeoutNanos(initial)
+                    .maxRetransmitTimeoutNanos(Math.max(initial, derived.maxRetransmitTimeoutNanos()));
+        }
+        return t.build();
+    }
+
+    private long nanos(double ms, String option) {
+        if (!(ms >= 0) || !Double.isFinite(ms)) {
+            throw new ParameterException(spec.commandLine(), option + " must be >= 0, was " + ms);
+        }
+        return Math.round(ms * 1e6);
     }
 
     private ParameterException badOption(InvalidSimConfigException e) {

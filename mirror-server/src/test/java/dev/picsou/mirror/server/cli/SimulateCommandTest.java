@@ -59,6 +59,16 @@ class SimulateCommandTest {
     }
 
     @Test
+    void tuningOptionsReachTheRunsParameters() throws Exception {
+        int code = run("simulate", "--entries", "200", "--site-commit-delay-ms", "30", "--sender-skew-ms", "4",
+                "--reorder-grace-ms", "40", "--ack-interval-ms", "5", "--min-rto-ms", "300", "--json");
+        assertThat(code).as(err::toString).isZero();
+        String config = new ObjectMapper().readTree(out.toString()).get("config").asText();
+        assertThat(config).contains("siteCommitDelayMs=30.0", "senderSkewMs=4.0", "reorderGraceNanos=40000000",
+                "ackIntervalNanos=5000000", "rto(initial,min,max)=(600000000,300000000,");
+    }
+
+    @Test
     void faultsBeyondTheBoundExitTwo() {
         assertThat(run("simulate", "--crash-receivers", "2")).isEqualTo(2);
         assertThat(err.toString()).contains("--crash-receivers");

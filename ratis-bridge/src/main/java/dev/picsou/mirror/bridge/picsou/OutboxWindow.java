@@ -16,7 +16,9 @@ final class OutboxWindow {
     private long[] firstSentAt;
     private long[] cumulativeBytes;
     private int[] attempt;
+    private int[] firstAttempt;
     private boolean[] judged;
+    private boolean[] shareLost;
     private int mask;
     private long floor;
     private long top;
@@ -48,7 +50,9 @@ final class OutboxWindow {
         dueAt[i] = NEVER;
         firstSentAt[i] = NEVER;
         attempt[i] = 0;
+        firstAttempt[i] = 0;
         judged[i] = false;
+        shareLost[i] = false;
         cumulativeBytes[i] = previous + entry.payloadLength();
         top = seq;
     }
@@ -105,6 +109,37 @@ final class OutboxWindow {
         dueAt[index(seq)] = nowNanos;
     }
 
+    /**
+     * The attempt of {@code seq} this replica expected to be sent first: 0, or more when the senders of the earlier
+     * ones were suspected down as it entered the window (see {@link SenderSuspicion}).
+     */
+    int firstAttempt(long seq) {
+        return firstAttempt[index(seq)];
+    }
+
+    /**
+     * Starts {@code seq} at attempt {@code first} instead of 0, before its clock started: the earlier attempts are
+     * not expected. A first attempt is no resend, so it is not judged spurious or needed.
+     */
+    void skipTo(long seq, int first) {
+        int i = index(seq);
+        attempt[i] = first;
+        firstAttempt[i] = first;
+        judged[i] = true;
+    }
+
+    /**
+     * Whether attempt 0 of {@code seq} was declared lost while receivers of the loss stake held later entries (the
+     * network delivered what was sent after it: evidence against its sender, once a resend proves needed).
+     */
+    boolean shareLost(long seq) {
+        return shareLost[index(seq)];
+    }
+
+    void markShareLost(long seq) {
+        shareLost[index(seq)] = true;
+    }
+
     /** Moves {@code seq} to its next attempt, made at {@code nowNanos}; returns the new attempt number. */
     int nextAttempt(long seq, long nowNanos) {
         int i = index(seq);
@@ -141,7 +176,9 @@ final class OutboxWindow {
         firstSentAt = new long[capacity];
         cumulativeBytes = new long[capacity];
         attempt = new int[capacity];
+        firstAttempt = new int[capacity];
         judged = new boolean[capacity];
+        shareLost = new boolean[capacity];
         mask = capacity - 1;
     }
 
@@ -151,7 +188,9 @@ final class OutboxWindow {
         long[] oldFirst = firstSentAt;
         long[] oldCum = cumulativeBytes;
         int[] oldAttempt = attempt;
+        int[] oldFirstAttempt = firstAttempt;
         boolean[] oldJudged = judged;
+        boolean[] oldShareLost = shareLost;
         int oldMask = mask;
         allocate(entries.length * 2);
         for (long s = floor + 1; s <= top; s++) {
@@ -162,7 +201,9 @@ final class OutboxWindow {
             firstSentAt[to] = oldFirst[from];
             cumulativeBytes[to] = oldCum[from];
             attempt[to] = oldAttempt[from];
+            firstAttempt[to] = oldFirstAttempt[from];
             judged[to] = oldJudged[from];
+            shareLost[to] = oldShareLost[from];
         }
     }
 }

@@ -18,7 +18,9 @@ import java.util.List;
  * {@link SendSchedule}, within a window past the QUACKed prefix, batched per receiver; tracks QUACKs; detects losses
  * from acks (a hole behind later entries that outlives the reorder grace, reported by {@code r_r + 1} receiver stake)
  * and, as a backstop, from the adaptive retransmission timeout; and resends an entry when the schedule makes this
- * replica the sender of its next attempt.
+ * replica the sender of its next attempt. A sending replica that its view shows down ({@link SenderSuspicion}) has
+ * its share of new entries taken over: the sender of the first attempt not owed by a suspected replica sends it at
+ * the pace of its own stream, and every replica times that attempt as the first.
  *
  * <p>Single-threaded and deterministic; see {@link StreamSender}.
  */
@@ -35,6 +37,7 @@ public final class PicsouSender implements StreamSender {
     private final SendQueues queues;
     private final long[] lastClaimAt;
     private final int[] receiverStakes;
+    private final SenderSuspicion suspicion;
 
     private LinkState state = LinkState.RECOVERING;
     private long recoveringUntilNanos = Long.MIN_VALUE;
@@ -42,9 +45,12 @@ public final class PicsouSender implements StreamSender {
     private long cursor;
     /** Highest seq whose position this replica's own stream has passed (flushed, or skipped while recovering). */
     private long passed;
+    /** Entries up to this one were in the window when this replica came back from a restart (not sent). */
+    private long rejoinThrough;
     /** Entries below this have their attempt-0 due time set. */
     private long dueCursor;
     private long resends;
+    private long takeovers;
     private long lossesByAcks;
     private long lossesByTimeout;
     /** How many quarters of the smallest latency the reorder grace spans; grows when a resend proves spurious. */
@@ -62,6 +68,8 @@ public final class PicsouSender implements StreamSender {
     private long scanDeadline = Long.MAX_VALUE;
     /** Resent entries not yet judged needed or spurious ({@link #judgeResend}); few, so a sorted set. */
     private final java.util.TreeSet<Long> unjudgedResends = new java.util.TreeSet<>();
+    /** Entries up to here were looked at for a first arrival once held in a receiver's prefix. */
+    private long arrivalsNotedThrough;
 
     public PicsouSender(int index, PicsouParams params, long recoveredQuackedSeq) {
         if (index < 0 || index >= params.senders()) {
@@ -87,6 +95,7 @@ public final class PicsouSender implements StreamSender {
             views[j] = new ReceiverView();
         }
         this.queues = new SendQueues(params.receivers(), params.batchMaxBytes(), params.batchDelayNanos());
+        this.suspicion = new SenderSuspicion(params, schedule, index);
         this.lastClaimAt = new long[params.receivers()];
         java.util.Arrays.fill(lastClaimAt, Long.MIN_VALUE / 2);
         this.committed = recoveredQuackedSeq;
@@ -144,7 +153,7 @@ public final class PicsouSender implements StreamSender {
         long before = quacks.quacked();
         long after = quacks.onAck(j, ack.durable());
         if (state == LinkState.RECOVERING) {
-            state = LinkState.STREAMING;
+            startStreaming(Math.max(after, ack.durable()));
         }
         if (after > before) {
             onQuacked(before, after, nowNanos, out);
@@ -176,9 +185,19 @@ public final class PicsouSender implements StreamSender {
         return committed;
     }
 
-    /** Transmissions of this replica with {@code attempt > 0}. */
+    /** Transmissions of this replica after a declared loss (attempt above the entry's first; takeovers aside). */
     public long resends() {
         return resends;
+    }
+
+    /** Entries of a suspected replica's share that this replica sent in its stream instead (see the class doc). */
+    public long takeovers() {
+        return takeovers;
+    }
+
+    /** The sending replicas this replica's view shows down now, in index order. */
+    public List<Integer> suspectedSenders() {
+        return suspicion.suspectedSenders();
     }
 
     /** Losses this replica declared from acks (duplicate QUACK), whoever resends them. */
@@ -209,7 +228,8 @@ public final class PicsouSender implements StreamSender {
                 .append(" rto0=").append(timer.timeoutNanos(0)).append(" scanAt=").append(scanDeadline)
                 .append(" lossesByAcks=").append(lossesByAcks).append(" lossesByTimeout=").append(lossesByTimeout)
                 .append(" spurious=").append(spuriousResends).append(" grace=").append(reorderGraceNanos())
-                .append(" late+=").append(lateAllowanceNanos);
+                .append(" late+=").append(lateAllowanceNanos).append(" takeovers=").append(takeovers)
+                .append(" suspected=").append(suspicion.suspectedSenders());
         long first = window.floor() + 1;
         if (window.contains(first)) {
             sb.append(" first{seq=").append(first).append(" attempt=").append(window.attempt(first))
@@ -258,7 +278,9 @@ public final class PicsouSender implements StreamSender {
      * measure how long the report waited, not the network — except for the very first sample, which may come from a
      * receiver's first ack: an upper bound, better than the initial timeout, and the same for every sender, which
      * keeps their attempt clocks together from the start. Karn: resent entries give no sample. Each entry gives
-     * one at most.
+     * one at most. A sample under half the smallest one so far is dropped: another replica's copy answered it (a
+     * resend of an entry this replica's view has not declared lost yet, or a takeover by replicas that suspect this
+     * one down), and taking it would shrink the reorder grace for good.
      */
     private void sampleHeldLatency(AckFrame ack, AckFrame previous, long nowNanos) {
         if (previous == null && timer.smoothedNanos() >= 0) {
@@ -270,7 +292,11 @@ public final class PicsouSender implements StreamSender {
             long sentAt = window.firstSentAt(seq);
             if (sentAt != OutboxWindow.NEVER && window.attempt(seq) == 0 && ack.holds(seq) && (previous == null
                     || previous.received() + 1 + params.phiBits() >= seq && !previous.holds(seq))) {
-                timer.onSample(nowNanos - sentAt);
+                long sample = nowNanos - sentAt;
+                long min = timer.minSampleNanos();
+                if (min < 0 || sample >= min / 2) {
+                    timer.onSample(sample);
+                }
                 window.markFirstSent(seq, OutboxWindow.NEVER);
                 return;
             }
@@ -297,7 +323,7 @@ public final class PicsouSender implements StreamSender {
             }
         }
         if (state == LinkState.RECOVERING && nowNanos >= recoveringUntilNanos) {
-            state = LinkState.STREAMING;
+            startStreaming(quacks.quacked());
         }
         fillWindow(nowNanos);
         flush(nowNanos, out);
@@ -314,17 +340,42 @@ public final class PicsouSender implements StreamSender {
         return deadline;
     }
 
-    /** Marks newly sendable entries as due and queues this replica's share of them (attempt 0). */
+    /**
+     * Leaves {@link LinkState#RECOVERING}, the receiving site being durable through {@code durable} as far as this
+     * replica knows. The other replicas' windows reach a window past that: they have passed those entries, and took
+     * this replica's share of them over or will find it missing. Sending that share now would put this replica's
+     * stream up to a window behind theirs, where all its later entries look late, so it is passed over like the
+     * recovered entries. (A receiver lying about {@code durable} can only make more of it go by loss detection.)
+     */
+    private void startStreaming(long durable) {
+        state = LinkState.STREAMING;
+        rejoinThrough = Math.min(committed, durable + params.windowEntries());
+    }
+
+    /**
+     * Marks newly sendable entries as due and queues this replica's share of them: attempt 0, or the first attempt
+     * not owed by a suspected replica when that is this replica's (a takeover). A takeover goes where attempt 0
+     * would have gone (only who sends an attempt needs agreement), which keeps each receiver's share of a round as
+     * in the fault-free schedule; that attempt's own receiver would get two entries in some rounds and none in
+     * others.
+     */
     private void fillWindow(long nowNanos) {
         long quacked = quacks.quacked();
         long limit = Math.min(committed, quacked + params.windowEntries());
         boolean sending = state == LinkState.STREAMING;
         while (cursor <= limit && window.contains(cursor) && window.bytesThrough(cursor) <= params.windowBytes()) {
             long seq = cursor++;
-            if (!sending) {
+            int first = suspicion.firstAttempt(seq);
+            if (first > 0) {
+                window.skipTo(seq, first);
+            }
+            if (!sending || seq <= rejoinThrough) {
                 passed = Math.max(passed, seq);
-            } else if (schedule.sender(seq, 0) == self) {
-                queues.add(target(seq, 0, nowNanos), new SentEntry(window.entry(seq), 0), nowNanos);
+            } else if (schedule.sender(seq, first) == self) {
+                if (first > 0) {
+                    takeovers++;
+                }
+                queues.add(target(seq, 0, nowNanos), new SentEntry(window.entry(seq), first), nowNanos);
             }
         }
     }
@@ -420,22 +471,30 @@ public final class PicsouSender implements StreamSender {
             silent[j] = silent(j, nowNanos);
         }
         long last = Math.min(dueCursor - 1, window.top());
-        // Every entry up to heldThrough is held by a correct receiver: nothing to declare there, only resends of it
-        // to judge. The walk below starts after it.
+        // Every entry up to heldThrough is held by a correct receiver: nothing to declare there, only resends to
+        // judge and first arrivals to note (each once). The walk below starts after it.
         long heldThrough = Math.min(last, heldThrough(silent));
         for (Long seq : new java.util.ArrayList<>(unjudgedResends.headSet(heldThrough, true))) {
             if (window.contains(seq) && window.attempt(seq) > 0 && !window.judged(seq)) {
                 window.markJudged(seq);
-                judgeResend(nowNanos - window.dueAt(seq));
+                judgeResend(seq, window.attempt(seq), nowNanos - window.dueAt(seq));
             }
             unjudgedResends.remove(seq);
         }
+        for (long seq = Math.max(window.floor(), arrivalsNotedThrough) + 1; seq <= heldThrough; seq++) {
+            if (window.attempt(seq) == 0) {
+                noteArrival(seq, nowNanos - window.dueAt(seq));
+            }
+        }
+        arrivalsNotedThrough = Math.max(arrivalsNotedThrough, heldThrough);
         for (long seq = Math.max(window.floor(), heldThrough) + 1; seq <= last; seq++) {
             long due = window.dueAt(seq);
             int attempt = window.attempt(seq);
-            long timeout = timeoutNanos(attempt);
+            int first = window.firstAttempt(seq);
+            long timeout = timeoutNanos(attempt - first);
             long held = 0;
             long missing = 0;
+            long behind = 0;
             boolean heard = false;
             boolean covered = false;
             for (int j = 0; j < views.length; j++) {
@@ -449,6 +508,9 @@ public final class PicsouSender implements StreamSender {
                     held += receiverStakes[j];
                 } else if (views[j].covers(seq, params.phiBits())) {
                     covered = true;
+                    if (views[j].latest().highestHeld() > seq) {
+                        behind += receiverStakes[j];
+                    }
                     if (seq < horizon[j]) {
                         missing += receiverStakes[j];
                     }
@@ -457,7 +519,10 @@ public final class PicsouSender implements StreamSender {
             if (held > 0 && attempt > 0 && !window.judged(seq)) {
                 window.markJudged(seq);
                 unjudgedResends.remove(seq);
-                judgeResend(nowNanos - due);
+                judgeResend(seq, attempt, nowNanos - due);
+            }
+            if (attempt == 0 && held >= quorums.heldStake()) {
+                noteArrival(seq, nowNanos - due);
             }
             if (held >= quorums.heldStake() || (heard && !covered)) {
                 // Held by a correct replica, or beyond what any ack speaks for: not known to be lost. (With no ack
@@ -474,8 +539,11 @@ public final class PicsouSender implements StreamSender {
                 } else {
                     lossesByTimeout++;
                 }
+                if (attempt == 0 && behind >= quorums.lossStake()) {
+                    window.markShareLost(seq);
+                }
                 resend(seq, nowNanos);
-                next = Math.min(next, nowNanos + timeoutNanos(window.attempt(seq)));
+                next = Math.min(next, nowNanos + timeoutNanos(window.attempt(seq) - first));
             } else {
                 next = Math.min(next, missing >= quorums.lossStake() ? due + holdoff : due + timeout);
             }
@@ -484,23 +552,49 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
-     * A resend declared {@code sinceDeclared} ago is already reported held: sooner than any resend could have
-     * arrived and been reported (half the smallest latency), so the original was only late. As RACK does on
-     * DSACK, widen the reorder grace by a quarter of the smallest latency, up to a whole one, and grow the late
-     * allowance; a resend that was needed shrinks the allowance.
+     * A resend (now attempt {@code attempt}) declared {@code sinceDeclared} ago is already reported held: sooner
+     * than any resend could have arrived and been reported (half the smallest latency), so the original was only
+     * late. As RACK does on DSACK, widen the reorder grace by a quarter of the smallest latency, up to a whole one,
+     * and grow the late allowance; a resend that was needed shrinks the allowance. An attempt 0 declared lost behind
+     * later entries is a loss of its sender's share only once its resend proved needed; if the resend was spurious,
+     * the late attempt 0 is an arrival of its sender.
      */
-    private void judgeResend(long sinceDeclared) {
+    private void judgeResend(long seq, int attempt, long sinceDeclared) {
         long min = timer.minSampleNanos();
         if (min < 0) {
             return;
         }
         long grace = reorderGraceNanos();
-        if (sinceDeclared < min / 2) {
+        boolean spurious = sinceDeclared < min / 2;
+        if (attempt == 1 && window.shareLost(seq) && suspicion.speaksForItsSender(seq)) {
+            if (spurious) {
+                suspicion.onShareArrived(seq);
+            } else {
+                suspicion.onShareLost(seq);
+            }
+        }
+        if (spurious) {
             spuriousResends++;
             reorderQuarters = Math.min(4, reorderQuarters + 1);
             lateAllowanceNanos = Math.min(grace, lateAllowanceNanos + grace / 8);
         } else {
             lateAllowanceNanos = Math.max(0, lateAllowanceNanos - grace / 4);
+        }
+    }
+
+    /**
+     * Attempt 0 of {@code seq} is reported held by a correct receiver {@code sinceDue} after it was due here: an
+     * arrival of its sender if no other copy can be behind it. Takeovers are excluded by
+     * {@link SenderSuspicion#speaksForItsSender}; resends by the timing: a resend is declared no sooner than
+     * a reorder grace after later entries were reported held (a smallest latency after the entry was due), or a
+     * retransmission timeout (taking ours for every replica's), and is reported held a smallest latency later.
+     */
+    private void noteArrival(long seq, long sinceDue) {
+        long min = timer.minSampleNanos();
+        long earliestResend = min < 0 ? Long.MAX_VALUE
+                : Math.min(params.reorderGraceNanos() + min, timer.timeoutNanos(0)) + min;
+        if (sinceDue < earliestResend && suspicion.speaksForItsSender(seq)) {
+            suspicion.onShareArrived(seq);
         }
     }
 
@@ -563,12 +657,12 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
-     * How long attempt {@code attempt} gets before the next one. The first {@code u_s + u_r + 1} attempts go to
-     * disjoint pairs, one of which is correct, so they follow each other at the plain timeout; only past them
-     * (the network itself is slow or down) does the timeout double per attempt.
+     * How long an attempt gets before the next one, {@code made} attempts after the entry's first. The first
+     * {@code u_s + u_r + 1} attempts go to disjoint pairs, one of which is correct, so they follow each other at the
+     * plain timeout; only past them (the network itself is slow or down) does the timeout double per attempt.
      */
-    private long timeoutNanos(int attempt) {
-        return timer.timeoutNanos(Math.max(0, attempt - params.senderU() - params.receiverU()));
+    private long timeoutNanos(int made) {
+        return timer.timeoutNanos(Math.max(0, made - params.senderU() - params.receiverU()));
     }
 
     private void resend(long seq, long nowNanos) {
@@ -603,8 +697,10 @@ public final class PicsouSender implements StreamSender {
     private boolean sendBatch(int receiver, List<SentEntry> batch, long nowNanos, ActionSink out) {
         for (SentEntry sent : batch) {
             long seq = sent.entry().seq();
-            if (sent.attempt() == 0 && window.contains(seq)) {
-                window.markFirstSent(seq, nowNanos);
+            if (window.contains(seq) && sent.attempt() == window.firstAttempt(seq)) {
+                if (sent.attempt() == 0) {
+                    window.markFirstSent(seq, nowNanos);
+                }
                 passed = Math.max(passed, seq);
             }
         }

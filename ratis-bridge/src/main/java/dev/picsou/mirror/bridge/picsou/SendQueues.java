@@ -81,9 +81,13 @@ public final class SendQueues {
     /**
      * Hands every batch that is ready to {@code sink}, lowest head {@code seq} first, so that frames leave in
      * stream order across receivers (and senders, all doing the same, spread their first frames over different
-     * receivers). Returns when the next batch will be ready by time.
+     * receivers), until a link reports full. The links of a replica usually share one uplink: sending on over the
+     * links not yet reported full would put later entries on the wire ahead of the earlier ones queued for the full
+     * link (one frame per receiver), a reordering that other replicas read as loss. The other links then wait a
+     * batch delay, for the transport to report them full too or not. Returns when the next batch will be ready.
      */
     public long flush(long nowNanos, BatchConsumer sink) {
+        boolean stopped = false;
         while (true) {
             int best = -1;
             long bestSeq = Long.MAX_VALUE;
@@ -97,7 +101,10 @@ public final class SendQueues {
             if (best < 0) {
                 break;
             }
-            emit(best, sink);
+            if (!emit(best, sink)) {
+                stopped = true;
+                break;
+            }
         }
         long next = Long.MAX_VALUE;
         for (int j = 0; j < queues.size(); j++) {
@@ -105,15 +112,15 @@ public final class SendQueues {
                 next = Math.min(next, oldestAt[j] + batchDelayNanos);
             }
         }
-        return next;
+        return stopped && next != Long.MAX_VALUE ? Math.max(next, nowNanos + batchDelayNanos) : next;
     }
 
     private boolean ready(int receiver, long nowNanos) {
         return queuedBytes[receiver] >= batchMaxBytes || nowNanos >= oldestAt[receiver] + batchDelayNanos;
     }
 
-    /** Hands one frame's worth of the queue of {@code receiver} to the sink. */
-    private void emit(int receiver, BatchConsumer sink) {
+    /** Hands one frame's worth of the queue of {@code receiver} to the sink; returns whether its link took it all. */
+    private boolean emit(int receiver, BatchConsumer sink) {
         ArrayDeque<SentEntry> q = queues.get(receiver);
         scratch.clear();
         long bytes = 0;
@@ -125,5 +132,6 @@ public final class SendQueues {
         }
         queuedBytes[receiver] -= bytes;
         writable[receiver] = sink.accept(receiver, scratch);
+        return writable[receiver];
     }
 }

@@ -264,6 +264,44 @@ class PicsouSenderTest {
     }
 
     @Test
+    void restartedSenderPassesOverItsShareOfTheWindowItComesBackTo() {
+        PicsouParams p = PicsouParams.builder(2, 2).batchDelayNanos(0).windowEntries(8).build();
+        PicsouSender restarted = new PicsouSender(0, p, 4);
+        RecordingSink out = commitAll(restarted, 20, 0);
+
+        // The first ack says the mirror is durable through 10: the others' windows reach 18, their share of it is
+        // on its way and ours was taken over or will be found missing.
+        restarted.onFrame(ack(p, 0, 0, 10, 10), MS, out);
+        assertThat(out.transmissions()).isEmpty();
+
+        restarted.onFrame(ack(p, 0, 0, 14, 14), 2 * MS, out);
+        restarted.onEntryCommitted(entry(21), 2 * MS, out);
+        restarted.onEntryCommitted(entry(22), 2 * MS, out);
+        assertThat(out.transmissions()).extracting(t -> t[1]).containsExactly(20L, 22L);
+    }
+
+    @Test
+    void latencySampleAnsweredByAnotherReplicasCopyIsNotTaken() {
+        PicsouParams p = PicsouParams.builder(2, 2).batchDelayNanos(0).reorderGraceNanos(MS).build();
+        PicsouSender sender = new PicsouSender(0, p, 0);
+        RecordingSink out = commitAll(sender, 4, 0);
+        sender.onFrame(ack(p, 0, 0, 4, 4), 40 * MS, out);
+        assertThat(sender.smoothedQuackLatencyNanos()).isEqualTo(40 * MS);
+        assertThat(sender.reorderGraceNanos()).isEqualTo(10 * MS);
+
+        // Seq 6 and 8 leave at 100 ms and are reported held 3 ms later: a copy from another replica got there
+        // first. Taking that for our latency would shrink the reorder grace to its floor.
+        commitAll(sender, 8, 100 * MS);
+        sender.onFrame(ack(p, 0, 0, 8, 8), 103 * MS, out);
+        assertThat(sender.smoothedQuackLatencyNanos()).isEqualTo(40 * MS);
+        assertThat(sender.reorderGraceNanos()).isEqualTo(10 * MS);
+
+        commitAll(sender, 12, 200 * MS);
+        sender.onFrame(ack(p, 0, 0, 12, 12), 248 * MS, out);
+        assertThat(sender.smoothedQuackLatencyNanos()).as("a plausible sample is taken").isEqualTo(41 * MS);
+    }
+
+    @Test
     void senderThatLagsBehindTheQuackSendsNothingBelowIt() {
         PicsouParams p = cft(2, 2);
         PicsouSender lagging = new PicsouSender(0, p, 0);
