@@ -430,33 +430,6 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
-     * The highest {@code p} such that receivers of {@code r_r + 1} stake that are not silent report holding every
-     * entry up to {@code p} in their {@code received} prefix (0 when none do).
-     */
-    private long heldThrough(boolean[] silent) {
-        long through = 0;
-        long need = quorums.heldStake();
-        // The need-th largest prefix by stake: try each receiver's prefix as a candidate.
-        for (int j = 0; j < views.length; j++) {
-            AckFrame a = views[j].latest();
-            if (a == null || silent[j] || a.received() <= through) {
-                continue;
-            }
-            long stake = 0;
-            for (int k = 0; k < views.length; k++) {
-                AckFrame b = views[k].latest();
-                if (b != null && !silent[k] && b.received() >= a.received()) {
-                    stake += receiverStakes[k];
-                }
-            }
-            if (stake >= need) {
-                through = a.received();
-            }
-        }
-        return through;
-    }
-
-    /**
      * Declares the next attempt of every entry that is lost — a confirmed hole (duplicate QUACK) or an expired
      * retransmission timeout on an entry no correct receiver reports holding — and queues the attempts this replica
      * is scheduled to make. Returns when it next needs to look.
@@ -473,7 +446,8 @@ public final class PicsouSender implements StreamSender {
         long last = Math.min(dueCursor - 1, window.top());
         // Every entry up to heldThrough is held by a correct receiver: nothing to declare there, only resends to
         // judge and first arrivals to note (each once). The walk below starts after it.
-        long heldThrough = Math.min(last, heldThrough(silent));
+        long heldThrough = Math.min(last,
+                ReceiverView.heldThrough(views, silent, receiverStakes, quorums.heldStake()));
         for (Long seq : new java.util.ArrayList<>(unjudgedResends.headSet(heldThrough, true))) {
             if (window.contains(seq) && window.attempt(seq) > 0 && !window.judged(seq)) {
                 window.markJudged(seq);

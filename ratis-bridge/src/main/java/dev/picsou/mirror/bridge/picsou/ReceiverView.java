@@ -113,4 +113,29 @@ final class ReceiverView {
     long receivedSinceNanos() {
         return receivedSinceNanos;
     }
+
+    /**
+     * The highest {@code p} such that the views not marked {@code silent}, of at least {@code need} stake together,
+     * report holding every entry up to {@code p} in their {@code received} prefix (0 when none do).
+     */
+    static long heldThrough(ReceiverView[] views, boolean[] silent, int[] stakes, long need) {
+        long through = 0;
+        for (int j = 0; j < views.length; j++) {
+            AckFrame a = views[j].latest();
+            if (a == null || silent[j] || a.received() <= through) {
+                continue;
+            }
+            long stake = 0;
+            for (int k = 0; k < views.length; k++) {
+                AckFrame b = views[k].latest();
+                if (b != null && !silent[k] && b.received() >= a.received()) {
+                    stake += stakes[k];
+                }
+            }
+            if (stake >= need) {
+                through = a.received();
+            }
+        }
+        return through;
+    }
 }
