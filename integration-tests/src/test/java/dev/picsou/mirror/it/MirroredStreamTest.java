@@ -70,8 +70,8 @@ class MirroredStreamTest {
             load.stop();
 
             boolean drained = d.awaitDrained(DRAIN);
-            assertThat(drained).as("drained: primary %d, quacked %d, mirror %s", d.primarySeq(), d.quackedSeq(),
-                    describeMirror(d)).isTrue();
+            assertThat(drained).as(() -> String.format("drained: primary %d, quacked %d, mirror %s", d.primarySeq(),
+                    d.quackedSeq(), describeMirror(d))).isTrue();
             assertThat(d.primarySeq()).as("the load made progress through the faults").isGreaterThan(1_000);
             assertMirrorsThePrimary(d, false);
         }

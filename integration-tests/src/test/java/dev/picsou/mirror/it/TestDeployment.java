@@ -70,7 +70,7 @@ public final class TestDeployment implements AutoCloseable {
 
     /** Writes {@value #FILE_NAME} into {@code dir} with fresh loopback ports; nothing is started. */
     public static TestDeployment create(Path dir, Options options) throws IOException {
-        List<Integer> ports = freePorts(18);
+        List<Integer> ports = LoopbackPorts.free(18);
         StringBuilder y = new StringBuilder();
         y.append("name: it-3x3\n");
         y.append("sites:\n");
@@ -113,10 +113,6 @@ public final class TestDeployment implements AutoCloseable {
         return create(dir, Options.defaults());
     }
 
-    /** {@code count} distinct ports the kernel had free a moment ago (all bound at once, then released). */
-    static List<Integer> freePorts(int count) {
-        return LoopbackPorts.free(count);
-    }
 
     public Path dir() {
         return dir;

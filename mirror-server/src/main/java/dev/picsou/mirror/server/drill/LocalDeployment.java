@@ -1,12 +1,12 @@
 package dev.picsou.mirror.server.drill;
 
+import dev.picsou.mirror.bridge.transport.LoopbackPorts;
 import dev.picsou.mirror.config.ConfigException;
 import dev.picsou.mirror.config.ConfigLoader;
 import dev.picsou.mirror.config.DeploymentConfig;
 import dev.picsou.mirror.config.NodeConfig;
 import dev.picsou.mirror.config.SiteConfig;
 import dev.picsou.mirror.server.node.NodeClient;
-import dev.picsou.mirror.server.site.LocalSite;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ public final class LocalDeployment implements AutoCloseable {
     public static LocalDeployment create(Path dir, List<SiteSpec> sites, String extraYaml) throws IOException {
         Files.createDirectories(dir.resolve("logs"));
         StringBuilder y = new StringBuilder("name: local-drill\nsites:\n");
-        List<Integer> ports = LocalSite.freeLoopbackPorts(sites.stream().mapToInt(SiteSpec::nodes).sum() * 3);
+        List<Integer> ports = LoopbackPorts.free(sites.stream().mapToInt(SiteSpec::nodes).sum() * 3);
         int p = 0;
         for (SiteSpec s : sites) {
             y.append("  - id: ").append(s.id()).append('\n')

@@ -84,7 +84,7 @@ public final class LocalSite implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.stateMachines = Objects.requireNonNull(stateMachines, "stateMachines");
         SiteLogging.quietLibraries();
-        List<Integer> ports = freeLoopbackPorts(config.nodeCount());
+        List<Integer> ports = LoopbackPorts.free(config.nodeCount());
         List<RaftPeer> list = new ArrayList<>();
         for (int i = 0; i < config.nodeCount(); i++) {
             list.add(RaftPeer.newBuilder()
@@ -155,11 +155,8 @@ public final class LocalSite implements AutoCloseable {
 
         @Override
         public boolean isAlive(int i) {
-            try {
-                return division(i).getInfo().isAlive();
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
+            RaftServer.Division d = divisionOrNull(i);
+            return d != null && d.getInfo().isAlive();
         }
 
         @Override
@@ -169,19 +166,22 @@ public final class LocalSite implements AutoCloseable {
 
         @Override
         public long appliedIndex(int i) {
-            try {
-                return division(i).getInfo().getLastAppliedIndex();
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
+            RaftServer.Division d = divisionOrNull(i);
+            return d == null ? -1 : d.getInfo().getLastAppliedIndex();
         }
 
         @Override
         public long commitIndex(int i) {
+            RaftServer.Division d = divisionOrNull(i);
+            return d == null ? -1 : d.getRaftLog().getLastCommittedIndex();
+        }
+
+        /** Node {@code i}'s division, or null when it is stopped, starting or closed. */
+        private RaftServer.Division divisionOrNull(int i) {
             try {
-                return division(i).getRaftLog().getLastCommittedIndex();
+                return division(i);
             } catch (IOException | RuntimeException e) {
-                return -1;
+                return null;
             }
         }
 
@@ -502,13 +502,6 @@ public final class LocalSite implements AutoCloseable {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    /**
-     * Binds {@code count} loopback sockets to port 0 at once (so the ports differ), notes the ports and releases
-     * them. Another process could take one before the server binds it: on loopback in a test that is rare.
-     */
-    public static List<Integer> freeLoopbackPorts(int count) {
-        return LoopbackPorts.free(count);
-    }
 
     private static void sleep(Duration d) {
         try {

@@ -3,6 +3,8 @@ package dev.picsou.mirror.server.site;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.picsou.mirror.bridge.transport.LoopbackPorts;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +28,7 @@ class LocalSiteTest {
 
     @Test
     void picksDistinctLoopbackPortsAndNamesPeersAfterTheSite() {
-        List<Integer> ports = LocalSite.freeLoopbackPorts(5);
+        List<Integer> ports = LoopbackPorts.free(5);
         assertThat(new HashSet<>(ports)).hasSize(5);
         LocalSite site = new LocalSite(LocalSiteConfig.defaults("dc-east", dir), node -> new BaseStateMachine());
         assertThat(site.peers()).extracting(p -> p.getId().toString())

@@ -16,6 +16,7 @@ import dev.picsou.mirror.storage.MirrorStore;
 import dev.picsou.mirror.storage.StoreCursor;
 import dev.picsou.mirror.storage.StoredEntry;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -250,7 +251,7 @@ public final class MirrorLink implements MirrorApplyListener, AutoCloseable {
     // ------------------------------------------------------------------------------------- views
 
     /** The engine's own description of its state (see {@link PicsouDriver#describe}). */
-    public String describeEngine(java.time.Duration timeout) {
+    public String describeEngine(Duration timeout) {
         return driver.describe(() -> String.valueOf(receiver), timeout);
     }
 

@@ -2,12 +2,17 @@ package dev.picsou.mirror.bridge.hook;
 
 import dev.picsou.mirror.bridge.picsou.ActionSink;
 
+import java.time.Duration;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,15 +75,15 @@ public final class PicsouDriver implements AutoCloseable {
      * when the driver does not answer within {@code timeout}. For diagnostics: a stalled stream's test failure or
      * an operator's question.
      */
-    public String describe(java.util.function.Supplier<String> state, java.time.Duration timeout) {
-        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+    public String describe(Supplier<String> state, Duration timeout) {
+        CompletableFuture<String> answer = new CompletableFuture<>();
         submit((now, out) -> {
             answer.complete(state.get());
             return now; // ticks the engine next, which gives its own deadline again
         });
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return "unavailable (" + e + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

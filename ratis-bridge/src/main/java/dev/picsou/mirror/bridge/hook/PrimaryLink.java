@@ -15,6 +15,7 @@ import dev.picsou.mirror.bridge.transport.Transport;
 import dev.picsou.mirror.bridge.transport.TransportFactory;
 import dev.picsou.mirror.bridge.transport.TransportListener;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -359,7 +360,7 @@ public final class PrimaryLink implements AutoCloseable {
     // ------------------------------------------------------------------------------------- views
 
     /** The engine's own description of its state (see {@link PicsouDriver#describe}). */
-    public String describeEngine(java.time.Duration timeout) {
+    public String describeEngine(Duration timeout) {
         return driver.describe(() -> String.valueOf(sender), timeout);
     }
 

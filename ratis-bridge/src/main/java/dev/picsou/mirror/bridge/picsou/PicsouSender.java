@@ -448,12 +448,13 @@ public final class PicsouSender implements StreamSender {
         // judge and first arrivals to note (each once). The walk below starts after it.
         long heldThrough = Math.min(last,
                 ReceiverView.heldThrough(views, silent, receiverStakes, quorums.heldStake()));
-        for (Long seq : new java.util.ArrayList<>(unjudgedResends.headSet(heldThrough, true))) {
+        for (var it = unjudgedResends.headSet(heldThrough, true).iterator(); it.hasNext(); ) {
+            long seq = it.next();
+            it.remove();
             if (window.contains(seq) && window.attempt(seq) > 0 && !window.judged(seq)) {
                 window.markJudged(seq);
                 judgeResend(seq, window.attempt(seq), nowNanos - window.dueAt(seq));
             }
-            unjudgedResends.remove(seq);
         }
         for (long seq = Math.max(window.floor(), arrivalsNotedThrough) + 1; seq <= heldThrough; seq++) {
             if (window.attempt(seq) == 0) {

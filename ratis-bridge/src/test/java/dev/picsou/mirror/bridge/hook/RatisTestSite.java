@@ -48,7 +48,7 @@ final class RatisTestSite implements AutoCloseable {
         this.tweak = tweak;
         this.servers = new RaftServer[n];
         for (int i = 0; i < n; i++) {
-            peers.add(RaftPeer.newBuilder().setId(peerId(i)).setAddress("127.0.0.1:" + freePort()).build());
+            peers.add(RaftPeer.newBuilder().setId(peerId(i)).setAddress("127.0.0.1:" + LoopbackPorts.free()).build());
         }
         this.group = RaftGroup.valueOf(RaftGroupId.valueOf(UUID.nameUUIDFromBytes(name.getBytes())), peers);
     }
@@ -164,7 +164,4 @@ final class RatisTestSite implements AutoCloseable {
         closing.forEach(CompletableFuture::join);
     }
 
-    private static int freePort() {
-        return LoopbackPorts.free();
-    }
 }
