@@ -37,6 +37,9 @@ public final class PicsouSender implements StreamSender {
     private final SendQueues queues;
     private final long[] lastClaimAt;
     private final int[] receiverStakes;
+    /** Per-receiver scratch of {@link #scanForLosses}, which runs on every ack: reused, not allocated. */
+    private final long[] scanHorizon;
+    private final boolean[] scanSilent;
     private final SenderSuspicion suspicion;
 
     private LinkState state = LinkState.RECOVERING;
@@ -87,6 +90,8 @@ public final class PicsouSender implements StreamSender {
         }
         this.quacks = new QuackTracker(stakes, quorums.quackStake(), recoveredQuackedSeq);
         this.receiverStakes = stakes.clone();
+        this.scanHorizon = new long[params.receivers()];
+        this.scanSilent = new boolean[params.receivers()];
         this.timer = new RetransmitTimer(params.initialRetransmitTimeoutNanos(),
                 params.minRetransmitTimeoutNanos(), params.maxRetransmitTimeoutNanos());
         this.window = new OutboxWindow(recoveredQuackedSeq);
@@ -436,8 +441,8 @@ public final class PicsouSender implements StreamSender {
      */
     private long scanForLosses(long nowNanos) {
         long grace = reorderGraceNanos();
-        long[] horizon = new long[views.length];
-        boolean[] silent = new boolean[views.length];
+        long[] horizon = scanHorizon;
+        boolean[] silent = scanSilent;
         long next = Long.MAX_VALUE;
         for (int j = 0; j < views.length; j++) {
             horizon[j] = views[j].confirmedHorizon(nowNanos, grace);
