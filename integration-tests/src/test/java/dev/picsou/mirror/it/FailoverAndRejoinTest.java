@@ -61,6 +61,12 @@ class FailoverAndRejoinTest {
                 .startAll()) {
             Path config = d.configFile();
             assertThat(Cli.json(config, "kv", "put", "before-failover", "kept").exitCode()).isZero();
+            // Its premise: this write is on the mirror before the primary dies (a cold link can hold the first
+            // entries for a retransmission timeout, longer than the writer below takes to get 50 acknowledgements).
+            await().untilAsserted(() -> {
+                Cli.Result get = Cli.json(config, "kv", "get", "before-failover", "--site", B);
+                assertThat(get.json().path("found").asBoolean()).as(get.toString()).isTrue();
+            });
 
             Writer writer = new Writer(KvClient.connect(EpochRuntime.group(d.config().site(A), 1)));
             writer.start();
