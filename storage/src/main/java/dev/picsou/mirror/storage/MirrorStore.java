@@ -19,6 +19,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -109,8 +110,8 @@ public final class MirrorStore implements AutoCloseable {
         for (ColumnFamily cf : ColumnFamily.values()) {
             handles.put(cf, allHandles.get(cf.ordinal() + 1)); // index 0 is "default"
         }
-        this.asyncWrite = new WriteOptions();
-        this.syncWrite = new WriteOptions().setSync(true);
+        this.asyncWrite = new WriteOptions().setDisableWAL(options.rederivable());
+        this.syncWrite = options.rederivable() ? new WriteOptions().setDisableWAL(true) : new WriteOptions().setSync(true);
         this.outbox = new EntryLog(this, ColumnFamily.OUTBOX);
         this.entries = new EntryLog(this, ColumnFamily.ENTRIES);
         this.pending = new EntryLog(this, ColumnFamily.PENDING);
@@ -159,8 +160,12 @@ public final class MirrorStore implements AutoCloseable {
                 .setCreateIfMissing(!readOnly)
                 .setCreateMissingColumnFamilies(!readOnly)
                 .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
-                .setKeepLogFileNum(5);
+                .setKeepLogFileNum(5)
+                .setAtomicFlush(options.rederivable() && !readOnly);
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+        if (options.writeBufferBytes() > 0) {
+            cfOptions.setWriteBufferSize(options.writeBufferBytes());
+        }
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
         for (ColumnFamily cf : ColumnFamily.values()) {
@@ -274,6 +279,9 @@ public final class MirrorStore implements AutoCloseable {
             byte[] version = ByteBuffer.allocate(Integer.BYTES).putInt(FORMAT_VERSION).array();
             try {
                 db.put(handles.get(ColumnFamily.META), syncWrite, Keys.FORMAT_VERSION, version);
+                if (options.rederivable()) {
+                    flushMemtables();
+                }
             } catch (RocksDBException e) {
                 throw wrap("write format version", ColumnFamily.META, e);
             }
@@ -364,8 +372,9 @@ public final class MirrorStore implements AutoCloseable {
     }
 
     /**
-     * Fsyncs the WAL: every batch committed before this call survives a machine crash once it returns. A no-op on a
-     * read-only store.
+     * Makes every batch committed before this call survive a machine crash once it returns: fsyncs the WAL, or, for
+     * a {@link StoreOptions#rederivable() rederivable} store, flushes the memtables of every column family as one
+     * atomic flush. A no-op on a read-only store.
      */
     public void sync() {
         if (readOnly) {
@@ -373,9 +382,13 @@ public final class MirrorStore implements AutoCloseable {
         }
         lockForCall();
         try {
-            db.syncWal();
+            if (options.rederivable()) {
+                flushMemtables();
+            } else {
+                db.syncWal();
+            }
         } catch (RocksDBException e) {
-            throw wrap("sync WAL", null, e);
+            throw wrap(options.rederivable() ? "flush memtables" : "sync WAL", null, e);
         } finally {
             unlockCall();
         }
@@ -402,8 +415,9 @@ public final class MirrorStore implements AutoCloseable {
     }
 
     /**
-     * Closes open cursors, syncs the WAL (read-write stores) and releases every native handle. Idempotent. Memtables
-     * are not flushed: the WAL holds their content and the next open replays it.
+     * Closes open cursors, syncs the WAL (read-write stores; a rederivable store flushes its memtables instead) and
+     * releases every native handle. Idempotent. Memtables of a store with a WAL are not flushed: the WAL holds their
+     * content and the next open replays it.
      *
      * @throws StorageException if the final WAL sync or the close failed; the handles are released regardless
      */
@@ -422,9 +436,13 @@ public final class MirrorStore implements AutoCloseable {
             StorageException failure = null;
             if (!readOnly) {
                 try {
-                    db.syncWal();
+                    if (options.rederivable()) {
+                        flushMemtables();
+                    } else {
+                        db.syncWal();
+                    }
                 } catch (RocksDBException e) {
-                    failure = wrap("sync WAL on close", null, e);
+                    failure = wrap(options.rederivable() ? "flush memtables on close" : "sync WAL on close", null, e);
                 }
             }
             allHandles.forEach(ColumnFamilyHandle::close);
@@ -545,6 +563,13 @@ public final class MirrorStore implements AutoCloseable {
     }
 
     /** Applies {@code ops} as one WriteBatch. */
+    /** One atomic flush of every column family's memtable, waiting for it (a rederivable store's only sync). */
+    private void flushMemtables() throws RocksDBException {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, allHandles);
+        }
+    }
+
     void write(List<StoreBatch.Op> ops, boolean sync, String columnFamilies) {
         requireWritable("commit batch");
         lockForCall();
@@ -553,6 +578,9 @@ public final class MirrorStore implements AutoCloseable {
                 op.applyTo(batch, this);
             }
             db.write(sync ? syncWrite : asyncWrite, batch);
+            if (sync && options.rederivable()) {
+                flushMemtables();
+            }
         } catch (RocksDBException e) {
             throw new StorageException("commit batch of " + ops.size() + " operations", columnFamilies,
                     rocksDetail(e), e);

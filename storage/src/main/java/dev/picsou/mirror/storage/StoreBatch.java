@@ -68,8 +68,9 @@ public final class StoreBatch {
     }
 
     /**
-     * Whether {@link #commit()} fsyncs the WAL before returning (default: {@link StoreOptions#syncWrites()}).
-     * Without it the batch survives a process crash but may be lost, whole, in a machine crash.
+     * Whether {@link #commit()} fsyncs the WAL before returning (default: {@link StoreOptions#syncWrites()}); in a
+     * {@link StoreOptions#rederivable() rederivable} store, whether it flushes the memtables. Without it the batch
+     * survives a process crash but may be lost, whole, in a machine crash (in a rederivable store, in any crash).
      */
     public StoreBatch sync(boolean fsync) {
         requireOpen();

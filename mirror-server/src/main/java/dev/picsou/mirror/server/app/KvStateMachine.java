@@ -88,7 +88,7 @@ public class KvStateMachine extends BaseStateMachine {
 
     private final Path storeDirectory;
     private final StoreOptions storeOptions;
-    private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
+    private final KvSnapshotStorage snapshots = new KvSnapshotStorage();
     private final AtomicLong appliedEntries = new AtomicLong();
     private final AtomicLong skippedEntries = new AtomicLong();
     private final AtomicLong snapshotsTaken = new AtomicLong();
@@ -319,6 +319,7 @@ public class KvStateMachine extends BaseStateMachine {
      */
     private void recover(String phase) throws IOException {
         deleteTemporarySnapshots();
+        snapshots.invalidate();
         SingleFileSnapshotInfo latest = snapshots.loadLatestSnapshot();
         MirrorStore s = requireStore();
         HookMetadata current = s.metadata();

@@ -166,6 +166,17 @@ public final class MirrorNode implements AutoCloseable {
         return sm == null || sm.store() == null ? Optional.empty() : Optional.of(sm.store().metadata());
     }
 
+    /**
+     * Makes everything the running primary hook store holds visible to a reader that opens its directory (the hook
+     * store writes no WAL, so its memtables are not): call before reading it from the side. No-op on a mirror.
+     */
+    public void flushLocalHookStore() {
+        EpochRuntime rt = runtime;
+        if (rt != null && rt.primary != null) {
+            rt.primary.stateMachine().flushHookStore();
+        }
+    }
+
     private long awaitLocalSeal(EpochRuntime rt) throws IOException {
         long deadline = System.nanoTime() + SEAL_WAIT.toNanos();
         while (true) {

@@ -5,6 +5,7 @@ import dev.picsou.mirror.storage.HookMetadata;
 import dev.picsou.mirror.storage.MirrorStore;
 import dev.picsou.mirror.storage.StateDigest;
 import dev.picsou.mirror.storage.StorageException;
+import dev.picsou.mirror.storage.StoreOptions;
 import dev.picsou.mirror.storage.StoreBatch;
 import dev.picsou.mirror.storage.StoreCursor;
 import dev.picsou.mirror.storage.StoredEntry;
@@ -209,7 +210,7 @@ public class MirrorStateMachine extends BaseStateMachine {
             LOG.info("{}: restoring the mirror store (applied index {}) from {}", this, meta.lastAppliedIndex(),
                     cp.dir());
             try {
-                store = StoreCheckpoints.restore(store, storeDir, cp);
+                store = StoreCheckpoints.restore(store, storeDir, cp, StoreOptions.defaults());
             } catch (IOException e) {
                 store = MirrorStore.open(storeDir);
                 brokenReason = "cannot restore from " + cp.dir() + ": " + e.getMessage();

@@ -143,6 +143,17 @@ public final class MirroringStateMachine
         return s == null ? Optional.empty() : Optional.of(s.metadata());
     }
 
+    /**
+     * Flushes the hook store, which writes no WAL, so that a reader opening its directory from the side (a
+     * lost-writes export of a sealed site) sees everything numbered so far. No-op before initialize.
+     */
+    public void flushHookStore() {
+        PrimaryHookStore s = hookStore;
+        if (s != null) {
+            s.sync();
+        }
+    }
+
     /** Why this replica stopped numbering entries, if it did (a failed hook-store write). */
     public Optional<String> brokenReason() {
         return Optional.ofNullable(brokenReason);

@@ -4,6 +4,7 @@ import dev.picsou.mirror.bridge.model.Entry;
 import dev.picsou.mirror.storage.HookMetadata;
 import dev.picsou.mirror.storage.MirrorStore;
 import dev.picsou.mirror.storage.StoreCursor;
+import dev.picsou.mirror.storage.StoreOptions;
 import dev.picsou.mirror.storage.StoredEntry;
 
 import java.io.IOException;
@@ -21,13 +22,27 @@ import org.slf4j.LoggerFactory;
  * <p>Two threads write: the Ratis apply thread ({@link #append}: one outbox entry and the metadata, one batch) and
  * the link's driver thread ({@link #quacked}: an outbox range delete and the metadata, one batch). The metadata is
  * one record, so every write happens under this object's monitor and derives the new record from the in-memory
- * copy: neither writer can overwrite the other's fields. Commits are not fsynced: the Raft log is the durable
- * record, and a store that lost its tail is rebuilt by replay (entries above {@code lastAppliedIndex}) or from the
- * checkpoint of the latest snapshot.
+ * copy: neither writer can overwrite the other's fields.
+ *
+ * <p>Crash story: the store writes no WAL ({@link #STORE_OPTIONS}); the Raft log is the durable record. After a
+ * crash of any kind (kill -9 included) the store is its last memtable flush, a consistent prefix of the batches
+ * (atomic flush): an earlier {@code lastAppliedIndex}, the outbox and {@code lastSeq} of that moment. Ratis replays
+ * from its latest snapshot index {@code S}; entries above the store's {@code lastAppliedIndex} are numbered again,
+ * deterministically the same seqs, and go back into the outbox. The store never ends below {@code S}: the
+ * snapshot's checkpoint flushed it at {@code S}, and a store restored from elsewhere older than the checkpoint is
+ * replaced by it at startup ({@link #restoreIfNewer}). A lost QUACK advance is learned again from the mirror.
  */
 final class PrimaryHookStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryHookStore.class);
     static final String CHECKPOINT_PREFIX = "picsou-hook";
+
+    /**
+     * Rederivable (no WAL, atomic flushes): everything here is re-derived from the Raft log after a crash, so the
+     * apply path writes each entry once, to a memtable. 8 MiB memtables: outbox entries live until the QUACK
+     * (typically well under a second), so a flush holds mostly tombstones, and the memory stays small and warm.
+     */
+    static final StoreOptions STORE_OPTIONS = StoreOptions.defaults().withRederivable(true)
+            .withWriteBufferBytes(8L << 20);
 
     private final Path directory;
     private final long configuredEpoch;
@@ -43,7 +58,7 @@ final class PrimaryHookStore implements AutoCloseable {
 
     /** Opens (creating if missing) the hook store at {@code directory} for a primary running {@code epoch}. */
     static PrimaryHookStore open(Path directory, long epoch) {
-        return new PrimaryHookStore(directory, epoch, MirrorStore.open(directory));
+        return new PrimaryHookStore(directory, epoch, MirrorStore.open(directory, STORE_OPTIONS));
     }
 
     /** Takes {@code opened} as the live store; marks it PRIMARY at the configured epoch if it is not yet. */
@@ -64,7 +79,7 @@ final class PrimaryHookStore implements AutoCloseable {
                     configuredEpoch, m.epoch());
         }
         if (!wanted.equals(m)) {
-            opened.newBatch().putMetadata(wanted).commit();
+            opened.newBatch().putMetadata(wanted).sync(true).commit();
         }
         this.meta = wanted;
     }
@@ -151,6 +166,16 @@ final class PrimaryHookStore implements AutoCloseable {
         return out;
     }
 
+    /** Flushes the memtables: every batch so far is on disk for a reader that opens the directory. */
+    void sync() {
+        MirrorStore s;
+        synchronized (this) {
+            requireOpen();
+            s = store;
+        }
+        s.sync();
+    }
+
     /** Outbox entries (lastSeq - quackedSeq, or 0): what a restart would resend. */
     synchronized long outboxSize() {
         return Math.max(0, meta.lastSeq() - meta.quackedSeq());
@@ -180,9 +205,9 @@ final class PrimaryHookStore implements AutoCloseable {
                 meta.lastAppliedIndex(), meta.lastSeq(), cp.dir(), cpIndex);
         MirrorStore restored;
         try {
-            restored = StoreCheckpoints.restore(store, directory, cp);
+            restored = StoreCheckpoints.restore(store, directory, cp, STORE_OPTIONS);
         } catch (IOException e) {
-            adopt(MirrorStore.open(directory));
+            adopt(MirrorStore.open(directory, STORE_OPTIONS));
             throw e;
         }
         adopt(restored);

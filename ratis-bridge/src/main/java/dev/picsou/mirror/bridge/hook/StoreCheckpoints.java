@@ -163,7 +163,8 @@ final class StoreCheckpoints {
      * <p>Crash story: a crash after the move leaves no store at {@code storeDir}; the next open creates an empty
      * one (lastAppliedIndex -1), which is older than any checkpoint, so startup restores again.
      */
-    static MirrorStore restore(MirrorStore current, Path storeDir, Checkpoint cp) throws IOException {
+    static MirrorStore restore(MirrorStore current, Path storeDir, Checkpoint cp, StoreOptions options)
+            throws IOException {
         try {
             current.close();
         } catch (StorageException e) {
@@ -182,7 +183,7 @@ final class StoreCheckpoints {
             Files.move(storeDir, aside, StandardCopyOption.ATOMIC_MOVE);
         }
         try {
-            MirrorStore restored = SnapshotRestore.restore(cp.dir(), storeDir, StoreOptions.defaults());
+            MirrorStore restored = SnapshotRestore.restore(cp.dir(), storeDir, options);
             deleteRecursively(aside);
             return restored;
         } catch (RuntimeException e) {

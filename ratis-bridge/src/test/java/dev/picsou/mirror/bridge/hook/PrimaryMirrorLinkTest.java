@@ -4,7 +4,9 @@ import dev.picsou.mirror.bridge.model.Entry;
 import dev.picsou.mirror.storage.HookMetadata;
 import dev.picsou.mirror.storage.StoredEntry;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,17 +166,72 @@ class PrimaryMirrorLinkTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(hook(follower).lastSeq()).isEqualTo(1000));
         assertThat(sites.primaries[follower].stateMachine().replayedEntries())
                 .as("the restart re-applied the first 500 without numbering them again").isEqualTo(500);
-        TwoSites.write(client, 1001, 1500, 0);
+        writeThenAssertNumberedLikeTheOthers(client, follower, 1001, 1500, 501);
+    }
 
-        awaitMirrorDurable(1500);
-        awaitOutboxesDrained(1500);
-        int witness = (follower + 1) % 3;
-        List<Entry> all = bySeq(sites.observed[witness]);
-        assertThat(all).hasSize(1500);
-        List<Entry> afterRestart = bySeq(sites.observed[follower]);
-        assertThat(afterRestart.get(0).seq()).isEqualTo(501);
-        assertThat(afterRestart).as("seqs the restarted replica assigned").isEqualTo(all.subList(500, 1500));
+    /**
+     * Writes entries {@code from..last}, waits until they are QUACKed everywhere, and checks that {@code restarted}
+     * numbered exactly the seqs another replica gave the same entries from {@code firstNumbered} on, and that the
+     * mirror holds every entry once.
+     */
+    private void writeThenAssertNumberedLikeTheOthers(RaftClient client, int restarted, int from, int last,
+                                                      int firstNumbered) {
+        TwoSites.write(client, from, last, 0);
+        awaitMirrorDurable(last);
+        awaitOutboxesDrained(last);
+        List<Entry> all = bySeq(sites.observed[(restarted + 1) % 3]);
+        assertThat(all).hasSize(last);
+        List<Entry> numbered = bySeq(sites.observed[restarted]);
+        assertThat(numbered.get(0).seq()).isEqualTo(firstNumbered);
+        assertThat(numbered).as("seqs the restarted replica assigned").isEqualTo(all.subList(firstNumbered - 1, last));
         assertMirrorHoldsExactly(all);
+    }
+
+    /**
+     * The hook store writes no WAL: after a kill -9 it is its last flush, older than what the replica applied. The
+     * replica then numbers the replayed entries again, with the same seqs, and the mirror still holds each once.
+     * Emulated exactly: the store's directory is put back to a cleanly flushed copy from seq 300 while the replica
+     * is down at seq 700.
+     */
+    @Test
+    void aPrimaryFollowerWhoseHookStoreLostItsTailRenumbersTheReplayWithTheSameSeqs() throws Exception {
+        sites = new TwoSites(dir, p -> { }, DurabilityPolicy.async());
+        sites.startAll();
+        RaftClient client = sites.eastClient();
+        TwoSites.write(client, 1, 300, 0);
+        awaitMirrorDurable(300);
+        int follower = (sites.east.awaitLeader() + 1) % 3;
+        await().atMost(WAIT).until(() -> hook(follower).lastSeq() == 300);
+        Path store = dir.resolve("hook-e" + follower);
+        Path flushedAt300 = dir.resolve("hook-e" + follower + "-at-300");
+        sites.stopPrimary(follower);
+        copyTree(store, flushedAt300);
+        sites.startPrimary(follower);
+        TwoSites.write(client, 301, 700, 0);
+        awaitMirrorDurable(700);
+        await().atMost(WAIT).until(() -> hook(follower).lastSeq() == 700);
+        sites.stopPrimary(follower);
+        StoreCheckpoints.deleteRecursively(store);
+        copyTree(flushedAt300, store);
+
+        sites.startPrimary(follower);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(hook(follower).lastSeq()).isEqualTo(700));
+        assertThat(sites.primaries[follower].stateMachine().replayedEntries())
+                .as("entries up to the store's last flush are skipped, the rest numbered again").isEqualTo(300);
+        writeThenAssertNumberedLikeTheOthers(client, follower, 701, 1000, 301);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     @Test
