@@ -111,7 +111,7 @@ public final class MirrorStore implements AutoCloseable {
             handles.put(cf, allHandles.get(cf.ordinal() + 1)); // index 0 is "default"
         }
         this.asyncWrite = new WriteOptions().setDisableWAL(options.rederivable());
-        this.syncWrite = options.rederivable() ? new WriteOptions().setDisableWAL(true) : new WriteOptions().setSync(true);
+        this.syncWrite = new WriteOptions().setSync(true);
         this.outbox = new EntryLog(this, ColumnFamily.OUTBOX);
         this.entries = new EntryLog(this, ColumnFamily.ENTRIES);
         this.pending = new EntryLog(this, ColumnFamily.PENDING);
@@ -278,7 +278,7 @@ public final class MirrorStore implements AutoCloseable {
             }
             byte[] version = ByteBuffer.allocate(Integer.BYTES).putInt(FORMAT_VERSION).array();
             try {
-                db.put(handles.get(ColumnFamily.META), syncWrite, Keys.FORMAT_VERSION, version);
+                db.put(handles.get(ColumnFamily.META), writeOptions(true), Keys.FORMAT_VERSION, version);
                 if (options.rederivable()) {
                     flushMemtables();
                 }
@@ -562,7 +562,11 @@ public final class MirrorStore implements AutoCloseable {
         openCursors.remove(cursor);
     }
 
-    /** Applies {@code ops} as one WriteBatch. */
+    /** A commit's write options: a rederivable store writes no WAL, so its sync is a flush after the write. */
+    private WriteOptions writeOptions(boolean sync) {
+        return sync && !options.rederivable() ? syncWrite : asyncWrite;
+    }
+
     /** One atomic flush of every column family's memtable, waiting for it (a rederivable store's only sync). */
     private void flushMemtables() throws RocksDBException {
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
@@ -570,6 +574,7 @@ public final class MirrorStore implements AutoCloseable {
         }
     }
 
+    /** Applies {@code ops} as one WriteBatch. */
     void write(List<StoreBatch.Op> ops, boolean sync, String columnFamilies) {
         requireWritable("commit batch");
         lockForCall();
@@ -577,7 +582,7 @@ public final class MirrorStore implements AutoCloseable {
             for (StoreBatch.Op op : ops) {
                 op.applyTo(batch, this);
             }
-            db.write(sync ? syncWrite : asyncWrite, batch);
+            db.write(writeOptions(sync), batch);
             if (sync && options.rederivable()) {
                 flushMemtables();
             }

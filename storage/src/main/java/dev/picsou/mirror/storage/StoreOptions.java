@@ -46,8 +46,8 @@ public record StoreOptions(boolean syncWrites, boolean createIfMissing, boolean 
         return new StoreOptions(syncWrites, create, rederivable, writeBufferBytes);
     }
 
-    public StoreOptions withRederivable(boolean noWal) {
-        return new StoreOptions(syncWrites, createIfMissing, noWal, writeBufferBytes);
+    public StoreOptions withRederivable(boolean rederive) {
+        return new StoreOptions(syncWrites, createIfMissing, rederive, writeBufferBytes);
     }
 
     public StoreOptions withWriteBufferBytes(long bytes) {

@@ -11,9 +11,8 @@ import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
  * is none (measured: about 2% of a site's CPU under load before its first snapshot).
  *
  * <p>"None" is remembered per generation: {@link #invalidate()} (at initialize and after an installed snapshot,
- * before the state machine reads the directory again) and every snapshot {@link #updateLatestSnapshot recorded} start a
- * new one, so
- * a scan that raced with either cannot hide the snapshot that came after it.
+ * before the state machine reads the directory again) and every snapshot {@link #updateLatestSnapshot recorded} start
+ * a new one, so a scan that raced with either cannot hide the snapshot that came after it.
  */
 final class KvSnapshotStorage extends SimpleStateMachineStorage {
     private final AtomicLong generation = new AtomicLong();

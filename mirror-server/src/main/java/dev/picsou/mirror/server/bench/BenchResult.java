@@ -1,5 +1,6 @@
 package dev.picsou.mirror.server.bench;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
 
     public BenchResult {
         problems = List.copyOf(problems);
-        primaryCpuByThread = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(primaryCpuByThread));
+        primaryCpuByThread = Collections.unmodifiableMap(new LinkedHashMap<>(primaryCpuByThread));
     }
 
     /** Payload megabytes (10^6) made durable on the mirror per second. */

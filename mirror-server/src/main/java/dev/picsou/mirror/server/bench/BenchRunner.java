@@ -154,7 +154,7 @@ public final class BenchRunner {
         } catch (IOException | RuntimeException e) {
             say("  failed: " + e);
             return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
-                    List.of("the scenario did not run: " + e), java.util.Map.of());
+                    List.of("the scenario did not run: " + e), Map.of());
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
@@ -72,7 +74,7 @@ public final class LocalSite implements AutoCloseable {
     private final AtomicReferenceArray<Node> nodes;
     private RaftClient sharedClient;
     private boolean closed;
-    private java.util.concurrent.ScheduledExecutorService watchdog;
+    private ScheduledExecutorService watchdog;
 
     /**
      * Prepares a site (picks its ports) without starting it.
@@ -127,7 +129,7 @@ public final class LocalSite implements AutoCloseable {
             return;
         }
         LaggardWatchdog dog = new LaggardWatchdog(new WatchedSite(), WATCHDOG_STUCK_AFTER, WATCHDOG_LAG_ENTRIES);
-        watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "site-watchdog-" + config.siteId());
             t.setDaemon(true);
             return t;

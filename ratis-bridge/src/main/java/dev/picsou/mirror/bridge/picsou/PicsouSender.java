@@ -12,6 +12,7 @@ import dev.picsou.mirror.bridge.wire.FrameAuthenticator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The Picsou sending endpoint of one replica (PICSOU.md). It sends its own share of the stream by the rotating
@@ -70,7 +71,7 @@ public final class PicsouSender implements StreamSender {
     private long firstAckAtNanos = Long.MIN_VALUE;
     private long scanDeadline = Long.MAX_VALUE;
     /** Resent entries not yet judged needed or spurious ({@link #judgeResend}); few, so a sorted set. */
-    private final java.util.TreeSet<Long> unjudgedResends = new java.util.TreeSet<>();
+    private final TreeSet<Long> unjudgedResends = new TreeSet<>();
     /** Entries up to here were looked at for a first arrival once held in a receiver's prefix. */
     private long arrivalsNotedThrough;
 

@@ -189,11 +189,15 @@ public final class NettyTransport implements Transport {
         if (loops == null || context == null || lifecycle.get() != Lifecycle.STARTED) {
             return null;
         }
-        return links.computeIfAbsent(peer, p -> {
-            LinkClient created = new LinkClient(p, loops.next(), context);
-            created.start();
-            return created;
-        });
+        // Started only once the map holds it: a connection that completes at once refreshes the reporter, which
+        // reads the link from the map (inside computeIfAbsent it is not there yet, the true report was lost, and a
+        // caller that then saw isWritable() true never got one).
+        LinkClient[] created = new LinkClient[1];
+        link = links.computeIfAbsent(peer, p -> created[0] = new LinkClient(p, loops.next(), context));
+        if (created[0] != null) {
+            created[0].start();
+        }
+        return link;
     }
 
     @Override

@@ -3,8 +3,9 @@ package dev.picsou.mirror.bridge.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picsou.mirror.bridge.model.Frame;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ class WritabilityReporterTest {
 
     /** Records reports; optionally runs a callback inside each (as a decorator's listener refreshes its reporter). */
     private static final class Listener implements TransportListener {
-        final List<Boolean> reports = new CopyOnWriteArrayList<>();
+        // Not copy-on-write: the stacked test records hundreds of thousands of reports (one deliverer at a time).
+        final List<Boolean> reports = Collections.synchronizedList(new ArrayList<>());
         volatile Runnable inside = () -> { };
 
         @Override
