@@ -70,6 +70,9 @@ import org.rocksdb.WriteOptions;
  * single-threaded. Do not call {@code close()} from inside a cursor loop on the same thread.
  */
 public final class MirrorStore implements AutoCloseable {
+    /** Opens of a live store's directory read-only until one sees a consistent set of files. */
+    private static final int READ_ONLY_OPEN_ATTEMPTS = 5;
+
 
     /** The on-disk format version this build writes; it refuses to open stores with a higher one. */
     public static final int FORMAT_VERSION = 1;
@@ -139,7 +142,27 @@ public final class MirrorStore implements AutoCloseable {
      * may run beside one read-write open. Write calls throw {@link IllegalStateException}.
      */
     public static MirrorStore openReadOnly(Path directory) {
-        return openInternal(directory, StoreOptions.defaults().withCreateIfMissing(false), true);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return openInternal(directory, StoreOptions.defaults().withCreateIfMissing(false), true);
+            } catch (StorageException e) {
+                if (attempt >= READ_ONLY_OPEN_ATTEMPTS || !removedUnderneath(e)) {
+                    throw e;
+                }
+                // A live writer's flush or compaction deleted a file between our reads of the MANIFEST and of the
+                // file: the next attempt reads the newer MANIFEST. Once open, every table file is held open.
+            }
+        }
+    }
+
+    /** Whether a failed open named a table file that no longer exists (see {@link #openReadOnly}). */
+    private static boolean removedUnderneath(StorageException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RocksDBException && String.valueOf(t.getMessage()).contains("No such file or directory")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static MirrorStore openInternal(Path dir, StoreOptions options, boolean readOnly) {

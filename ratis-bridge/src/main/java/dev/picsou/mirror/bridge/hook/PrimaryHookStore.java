@@ -9,6 +9,7 @@ import dev.picsou.mirror.storage.StoredEntry;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,18 +20,28 @@ import org.slf4j.LoggerFactory;
  * The primary hook's own {@link MirrorStore}: the outbox (entries not yet QUACKed) and the hook metadata
  * ({@code epoch}, {@code lastSeq}, {@code quackedSeq}, last applied Raft term/index).
  *
- * <p>Two threads write: the Ratis apply thread ({@link #append}: one outbox entry and the metadata, one batch) and
- * the link's driver thread ({@link #quacked}: an outbox range delete and the metadata, one batch). The metadata is
- * one record, so every write happens under this object's monitor and derives the new record from the in-memory
- * copy: neither writer can overwrite the other's fields.
+ * <p>Two threads write: the Ratis apply thread ({@link #append}) and the link's driver thread ({@link #quacked}).
+ * The metadata is one record, so every change happens under this object's monitor and derives the new record from
+ * the in-memory copy: neither writer can overwrite the other's fields.
+ *
+ * <p><b>Deferred persistence.</b> The in-memory state ({@link #metadata()}) is always current; the store receives
+ * it in <em>persist batches</em>: one batch holding the metadata of that moment, every entry numbered since the
+ * previous batch that is not QUACKed yet, and the outbox deletion up to the QUACK. A batch goes out after
+ * {@link #PERSIST_EVERY_ENTRIES} numbered entries or {@link #PERSIST_EVERY_BYTES} of their payload, after the QUACK
+ * moved that many entries, at a seal, and before anything reads the store ({@link #outboxAbove}, {@link #sync},
+ * {@link #checkpointInto}, {@link #close}). An entry QUACKed before its batch — most of them while the mirror keeps
+ * up — never reaches RocksDB: the engine holds every un-QUACKed entry in memory anyway, and the store only has to
+ * bring a restarted replica back. Invariant of every batch, hence of every state the store can be found in: the
+ * outbox holds exactly the entries {@code (quackedSeq, lastSeq]} of the metadata beside it.
  *
  * <p>Crash story: the store writes no WAL ({@link #STORE_OPTIONS}); the Raft log is the durable record. After a
- * crash of any kind (kill -9 included) the store is its last memtable flush, a consistent prefix of the batches
- * (atomic flush): an earlier {@code lastAppliedIndex}, the outbox and {@code lastSeq} of that moment. Ratis replays
- * from its latest snapshot index {@code S}; entries above the store's {@code lastAppliedIndex} are numbered again,
- * deterministically the same seqs, and go back into the outbox. The store never ends below {@code S}: the
- * snapshot's checkpoint flushed it at {@code S}, and a store restored from elsewhere older than the checkpoint is
- * replaced by it at startup ({@link #restoreIfNewer}). A lost QUACK advance is learned again from the mirror.
+ * crash of any kind (kill -9 included) the store is its last memtable flush, which holds a prefix of the persist
+ * batches (atomic flush): an earlier {@code lastAppliedIndex}, the outbox and {@code lastSeq} of that moment. Ratis
+ * replays from its latest snapshot index {@code S}; entries above the store's {@code lastAppliedIndex} are numbered
+ * again, deterministically the same seqs, and go back into the outbox. The store never ends below {@code S}: the
+ * snapshot's checkpoint persisted and flushed it at {@code S}, and a store restored from elsewhere older than the
+ * checkpoint is replaced by it at startup ({@link #restoreIfNewer}). A lost QUACK advance is learned again from the
+ * mirror.
  */
 final class PrimaryHookStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryHookStore.class);
@@ -43,11 +54,22 @@ final class PrimaryHookStore implements AutoCloseable {
      */
     static final StoreOptions STORE_OPTIONS = StoreOptions.defaults().withRederivable(true)
             .withWriteBufferBytes(8L << 20);
+    /** Numbered entries (or QUACK advance) after which a persist batch goes out. */
+    static final int PERSIST_EVERY_ENTRIES = 1024;
+    /** Payload bytes numbered after which a persist batch goes out. */
+    static final long PERSIST_EVERY_BYTES = 8L << 20;
 
     private final Path directory;
     private final long configuredEpoch;
     private MirrorStore store;
+    /** The current state; {@link #persisted} is what the store holds (outside a crash, what a reader sees). */
     private HookMetadata meta;
+    private HookMetadata persisted;
+    /** Entries numbered since the last persist batch and not QUACKed yet, in seq order. */
+    private final ArrayDeque<Entry> unpersisted = new ArrayDeque<>();
+    private long numberedSincePersist;
+    private long bytesSincePersist;
+    private long persistedEntries;
     private boolean closed;
 
     private PrimaryHookStore(Path directory, long configuredEpoch, MirrorStore store) {
@@ -82,6 +104,10 @@ final class PrimaryHookStore implements AutoCloseable {
             opened.newBatch().putMetadata(wanted).sync(true).commit();
         }
         this.meta = wanted;
+        this.persisted = wanted;
+        unpersisted.clear();
+        numberedSincePersist = 0;
+        bytesSincePersist = 0;
     }
 
     synchronized HookMetadata metadata() {
@@ -94,22 +120,37 @@ final class PrimaryHookStore implements AutoCloseable {
     }
 
     /**
-     * Assigns the next {@code seq} to the state-machine entry at {@code (term, index)} and stores it in the outbox
-     * with the metadata, in one batch. Entries already QUACKed (a lagging replica) skip the outbox.
+     * Assigns the next {@code seq} to the state-machine entry at {@code (term, index)}; the entry and the metadata
+     * reach the store in the next persist batch, unless it is QUACKed before (entries already QUACKed — a lagging
+     * replica — never do).
      *
-     * @throws dev.picsou.mirror.storage.StorageException if the write fails (nothing was written)
+     * @throws dev.picsou.mirror.storage.StorageException if a persist batch fails (then nothing changed here)
      */
     synchronized Entry append(long term, long index, byte[] payload) {
         requireOpen();
-        long seq = meta.lastSeq() + 1;
-        Entry entry = Entry.of(meta.epoch(), seq, term, index, payload);
-        HookMetadata next = meta.withLastSeq(seq).withLastApplied(term, index);
-        var batch = store.newBatch();
-        if (seq > meta.quackedSeq()) {
-            batch.putOutbox(Entries.toStored(entry));
+        HookMetadata previous = meta;
+        long seq = previous.lastSeq() + 1;
+        Entry entry = Entry.of(previous.epoch(), seq, term, index, payload);
+        meta = previous.withLastSeq(seq).withLastApplied(term, index);
+        boolean queued = seq > meta.quackedSeq();
+        if (queued) {
+            unpersisted.addLast(entry);
         }
-        batch.putMetadata(next).commit();
-        meta = next;
+        numberedSincePersist++;
+        bytesSincePersist += payload.length;
+        if (numberedSincePersist >= PERSIST_EVERY_ENTRIES || bytesSincePersist >= PERSIST_EVERY_BYTES) {
+            try {
+                persist();
+            } catch (RuntimeException e) {
+                meta = previous;
+                if (queued) {
+                    unpersisted.pollLast();
+                }
+                numberedSincePersist--;
+                bytesSincePersist -= payload.length;
+                throw e;
+            }
+        }
         return entry;
     }
 
@@ -123,31 +164,75 @@ final class PrimaryHookStore implements AutoCloseable {
         if (meta.isSealed()) {
             return meta.sealedSeq();
         }
-        HookMetadata next = meta.withSealedSeq(meta.lastSeq()).withLastApplied(term, index);
-        store.newBatch().putMetadata(next).commit();
-        meta = next;
+        HookMetadata previous = meta;
+        meta = previous.withSealedSeq(previous.lastSeq()).withLastApplied(term, index);
+        try {
+            persist();
+        } catch (RuntimeException e) {
+            meta = previous;
+            throw e;
+        }
         return meta.sealedSeq();
     }
 
-    /** Every entry {@code <= seq} is durable on the mirror: drops them from the outbox. Returns the QUACKed seq. */
+    /**
+     * Every entry {@code <= seq} is durable on the mirror: they leave the outbox (on disk with the next persist
+     * batch, which goes out now if the QUACK moved {@link #PERSIST_EVERY_ENTRIES} past the stored one). Returns the
+     * QUACKed seq.
+     *
+     * @throws dev.picsou.mirror.storage.StorageException if that batch fails (the QUACK is kept in memory and goes
+     *                                                    out with the next batch)
+     */
     synchronized long quacked(long seq) {
         if (closed || seq <= meta.quackedSeq()) {
             return meta.quackedSeq();
         }
-        HookMetadata next = meta.withQuackedSeq(seq);
-        store.newBatch().deleteOutboxThrough(seq).putMetadata(next).commit();
-        meta = next;
+        meta = meta.withQuackedSeq(seq);
+        while (!unpersisted.isEmpty() && unpersisted.peekFirst().seq() <= seq) {
+            unpersisted.pollFirst();
+        }
+        if (seq - persisted.quackedSeq() >= PERSIST_EVERY_ENTRIES) {
+            persist();
+        }
         return seq;
     }
 
+    /** Writes the current state as one batch (see the class comment); nothing when the store already holds it. */
+    private void persist() {
+        HookMetadata target = meta;
+        if (target.equals(persisted) && unpersisted.isEmpty()) {
+            return;
+        }
+        var batch = store.newBatch();
+        if (target.quackedSeq() > persisted.quackedSeq()) {
+            batch.deleteOutboxThrough(target.quackedSeq());
+        }
+        for (Entry e : unpersisted) {
+            batch.putOutbox(Entries.toStored(e));
+        }
+        batch.putMetadata(target).commit();
+        persistedEntries += unpersisted.size();
+        persisted = target;
+        unpersisted.clear();
+        numberedSincePersist = 0;
+        bytesSincePersist = 0;
+    }
+
+    /** Outbox entries written to the store so far (those QUACKed before their persist batch never are). */
+    synchronized long persistedEntries() {
+        return persistedEntries;
+    }
+
     /**
-     * The outbox entries above {@code floor}, in seq order, as far as they are contiguous. Reads a consistent view
-     * without holding the monitor, so the apply thread is never blocked by it.
+     * The outbox entries above {@code floor}, in seq order, as far as they are contiguous. Persists the current state,
+     * then reads a consistent view of the store without holding the monitor, so the apply thread is not blocked by
+     * the read.
      */
     List<Entry> outboxAbove(long floor) {
         MirrorStore s;
         synchronized (this) {
             requireOpen();
+            persist();
             s = store;
         }
         List<Entry> out = new ArrayList<>();
@@ -166,11 +251,12 @@ final class PrimaryHookStore implements AutoCloseable {
         return out;
     }
 
-    /** Flushes the memtables: every batch so far is on disk for a reader that opens the directory. */
+    /** Persists the current state and flushes the memtables: all of it is on disk for a reader of the directory. */
     void sync() {
         MirrorStore s;
         synchronized (this) {
             requireOpen();
+            persist();
             s = store;
         }
         s.sync();
@@ -181,11 +267,15 @@ final class PrimaryHookStore implements AutoCloseable {
         return Math.max(0, meta.lastSeq() - meta.quackedSeq());
     }
 
-    /** Writes a checkpoint of the store into {@code dir} (replacing it), without blocking the other writer. */
+    /**
+     * Persists the current state and writes a checkpoint of the store into {@code dir} (replacing it), without
+     * blocking the other writer during the checkpoint.
+     */
     void checkpointInto(Path dir, String siteId) throws IOException {
         MirrorStore s;
         synchronized (this) {
             requireOpen();
+            persist();
             s = store;
         }
         StoreCheckpoints.writeInto(s, dir, siteId);
@@ -229,7 +319,14 @@ final class PrimaryHookStore implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            store.close();
+            try {
+                persist();
+            } catch (RuntimeException e) {
+                LOG.warn("hook store {}: the last persist batch failed at close; a restart numbers the Raft log"
+                        + " above index {} again", directory, persisted.lastAppliedIndex(), e);
+            } finally {
+                store.close();
+            }
         }
     }
 }
