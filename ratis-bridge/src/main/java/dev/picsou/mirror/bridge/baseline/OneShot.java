@@ -1,9 +1,12 @@
 package dev.picsou.mirror.bridge.baseline;
 
 import dev.picsou.mirror.bridge.picsou.PicsouParams;
+import dev.picsou.mirror.bridge.picsou.SendSchedule;
 import dev.picsou.mirror.bridge.picsou.StreamProtocol;
 import dev.picsou.mirror.bridge.picsou.StreamReceiver;
 import dev.picsou.mirror.bridge.picsou.StreamSender;
+
+import java.util.function.LongPredicate;
 
 /**
  * One-shot (OST), a baseline and the upper bound of the network stack: entry {@code seq} crosses exactly once, from
@@ -41,6 +44,13 @@ public final class OneShot implements StreamProtocol {
     @Override
     public StreamReceiver newReceiver(int index, PicsouParams params) {
         return new CumulativeReceiver(index, params, CumulativeReceiver.AckTargets.NONE);
+    }
+
+    /** The entries of this replica's share, as Picsou's fault-free schedule. */
+    @Override
+    public LongPredicate sendsPromptly(int index, PicsouParams params) {
+        SendSchedule schedule = new SendSchedule(params);
+        return seq -> schedule.sender(seq, 0) == index;
     }
 
     @Override

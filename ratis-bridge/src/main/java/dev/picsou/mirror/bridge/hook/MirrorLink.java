@@ -91,7 +91,7 @@ public final class MirrorLink implements MirrorApplyListener, AutoCloseable {
         transport.start();
         ingestor.start();
         transitionTo(LinkEndpointState.WAITING_FOR_STORE, "started");
-        driver.start();
+        transport.eventLoop().ifPresentOrElse(driver::startOn, driver::start);
         return this;
     }
 

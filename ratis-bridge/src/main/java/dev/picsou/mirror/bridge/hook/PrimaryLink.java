@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -35,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Threading</h2>
  * Everything that touches the engine runs on the driver thread: entries committed by the Ratis apply thread
  * ({@link #onCommitted}), frames and writability changes from transport threads, and (re)attachment to the hook store
- * are queued as events. QUACKs are written to the hook store on the driver thread ({@link PrimaryHookStore} makes
- * that safe against the apply thread's writes) and complete sync-mode waiters. A housekeeping thread exists only in
+ * are queued as events. A committed entry wakes the driver only when the protocol has this replica send it
+ * ({@link StreamProtocol#sendsPromptly}); the others wait for its next wake-up. QUACKs are written to the hook store
+ * on the driver thread ({@link PrimaryHookStore} makes that safe against the apply thread's writes) and complete
+ * sync-mode waiters. A housekeeping thread exists only in
  * sync mode (the waiters' timeout policy).
  *
  * <h2>Start and restart</h2>
@@ -63,6 +66,8 @@ public final class PrimaryLink implements AutoCloseable {
     private final Transport transport;
     private final PicsouDriver driver;
     private final AtomicLong refusals = new AtomicLong();
+    /** Committed entries that wake the driver (the others wait for its next wake-up). */
+    private final LongPredicate sendsPromptly;
     private ScheduledExecutorService housekeeping;
 
     // Driver-thread state.
@@ -101,6 +106,7 @@ public final class PrimaryLink implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.toldUnwritable = new boolean[params.receivers()];
+        this.sendsPromptly = protocol.sendsPromptly(index, params);
         this.transport = transports.create(new Listener());
         PeerId expected = new PeerId(localSite, index);
         if (!transport.self().equals(expected)) {
@@ -117,7 +123,7 @@ public final class PrimaryLink implements AutoCloseable {
         }
         transport.start();
         transitionTo(LinkEndpointState.WAITING_FOR_STORE, "started");
-        driver.start();
+        transport.eventLoop().ifPresentOrElse(driver::startOn, driver::start);
         if (durability.isSync()) {
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "picsou-sync-" + localSite + "-" + index);
@@ -141,7 +147,12 @@ public final class PrimaryLink implements AutoCloseable {
 
             @Override
             public void onCommitted(Entry entry) {
-                driver.submit((now, out) -> feed(entry, now, out));
+                EngineEvent event = (now, out) -> feed(entry, now, out);
+                if (sendsPromptly.test(entry.seq())) {
+                    driver.submit(event);
+                } else {
+                    driver.submitQuietly(event);
+                }
             }
         };
     }

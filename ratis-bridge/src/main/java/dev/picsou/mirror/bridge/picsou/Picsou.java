@@ -1,5 +1,7 @@
 package dev.picsou.mirror.bridge.picsou;
 
+import java.util.function.LongPredicate;
+
 /** The Picsou protocol: C3B with QUACKs, rotating senders and resenders (PICSOU.md). */
 public final class Picsou implements StreamProtocol {
     public static final Picsou INSTANCE = new Picsou();
@@ -25,5 +27,12 @@ public final class Picsou implements StreamProtocol {
     @Override
     public StreamReceiver newReceiver(int index, PicsouParams params) {
         return new PicsouReceiver(index, params);
+    }
+
+    /** Attempt 0 of the entry is this replica's (a takeover of a suspected replica's share waits for the next wake). */
+    @Override
+    public LongPredicate sendsPromptly(int index, PicsouParams params) {
+        SendSchedule schedule = new SendSchedule(params);
+        return seq -> schedule.sender(seq, 0) == index;
     }
 }

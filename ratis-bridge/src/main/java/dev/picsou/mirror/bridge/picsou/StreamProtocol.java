@@ -1,5 +1,7 @@
 package dev.picsou.mirror.bridge.picsou;
 
+import java.util.function.LongPredicate;
+
 /**
  * A cross-site streaming protocol: Picsou itself or a baseline measured against it. Creates the endpoints of one
  * link; all endpoints of a link share the same {@link PicsouParams}.
@@ -23,4 +25,14 @@ public interface StreamProtocol {
 
     /** A receiver endpoint for replica {@code index} of the receiving site. */
     StreamReceiver newReceiver(int index, PicsouParams params);
+
+    /**
+     * Which committed entries sender {@code index} must hear of at once: those it sends itself in the fault-free
+     * schedule. Its driver is woken for these; the others wait in its inbox until it next wakes (for its own next
+     * entry, a frame or a deadline), which changes when the engine learns of them, never what it decides. Default:
+     * every entry (a protocol whose sender is not a function of {@code seq}, such as a leader's).
+     */
+    default LongPredicate sendsPromptly(int index, PicsouParams params) {
+        return seq -> true;
+    }
 }

@@ -25,7 +25,9 @@ import java.util.Objects;
  * @param connectTimeout           TCP connect timeout
  * @param handshakeTimeout         time an inbound connection has to complete TLS and its preamble
  * @param shutdownTimeout          bound on {@link NettyTransport#close()}
- * @param ioThreads                event loop threads (the server and all outbound connections share them)
+ * @param ioThreads                event loop threads (the server and all outbound connections share them); with
+ *                                 one (the default) the link's protocol driver runs on it too
+ *                                 ({@link Transport#eventLoop()})
  * @param tls                      TLS settings, or null for plain TCP
  */
 public record NettyTransportConfig(PeerId self, InetSocketAddress bindAddress, PeerDirectory directory,
@@ -97,7 +99,7 @@ public record NettyTransportConfig(PeerId self, InetSocketAddress bindAddress, P
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private Duration shutdownTimeout = Duration.ofSeconds(3);
-        private int ioThreads = Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        private int ioThreads = 1;
         private TlsSettings tls;
 
         private Builder(PeerId self, InetSocketAddress bindAddress, PeerDirectory directory) {
@@ -163,7 +165,7 @@ public record NettyTransportConfig(PeerId self, InetSocketAddress bindAddress, P
             return this;
         }
 
-        /** Default min(4, available processors). */
+        /** Default 1: one event loop, shared with the link's protocol driver. */
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
             return this;
