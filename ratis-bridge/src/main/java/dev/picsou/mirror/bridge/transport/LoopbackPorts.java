@@ -1,5 +1,6 @@
 package dev.picsou.mirror.bridge.transport;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -75,8 +76,9 @@ public final class LoopbackPorts {
 
     /** The lowest port of the kernel's ephemeral range (the Linux default when it cannot be read). */
     static int ephemeralLow() {
-        try {
-            String[] range = Files.readString(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).trim().split("\\s+");
+        // Not Files.readString: procfs reports a size of 0, and JDK 17 then read one byte ("3" of "32768").
+        try (BufferedReader reader = Files.newBufferedReader(EPHEMERAL_RANGE, StandardCharsets.US_ASCII)) {
+            String[] range = reader.readLine().trim().split("\\s+");
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return DEFAULT_EPHEMERAL_LOW;

@@ -2,10 +2,13 @@ package dev.picsou.mirror.bridge.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,16 @@ class LoopbackPortsTest {
                 assertThat(s.getLocalPort()).isEqualTo(port);
             }
         }
+    }
+
+    /** JDK 17's Files.readString read one byte of the procfs file ("3"), and every pick fell back to port 0. */
+    @Test
+    void theEphemeralRangeIsReadFromTheKernel() throws Exception {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        assumeTrue(Files.isReadable(range), "no " + range + " on this system");
+        int expected = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
+
+        assertThat(LoopbackPorts.ephemeralLow()).isEqualTo(expected);
     }
 
     @Test
