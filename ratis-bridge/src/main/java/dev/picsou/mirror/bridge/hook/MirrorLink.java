@@ -91,7 +91,7 @@ public final class MirrorLink implements MirrorApplyListener, AutoCloseable {
         transport.start();
         ingestor.start();
         transitionTo(LinkEndpointState.WAITING_FOR_STORE, "started");
-        transport.eventLoop().ifPresentOrElse(driver::startOn, driver::start);
+        driver.start();
         return this;
     }
 

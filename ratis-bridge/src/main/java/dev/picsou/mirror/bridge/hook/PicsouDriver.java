@@ -7,9 +7,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,18 +22,12 @@ import org.slf4j.LoggerFactory;
  * steps the engine, lets the engine's actions go to the {@link ActionSink}, and sleeps until the engine's next
  * deadline or the next event. Netty event loops and the Ratis apply thread only {@link #submit} — never block here.
  *
- * <p>Two ways to run: on a thread of its own ({@link #start()}), or on a single-threaded executor it shares
- * ({@link #startOn}), in practice the transport's one event loop: frames then go out and come in on the thread
- * that steps the engine, with no hand-over between threads. Either way one thread at a time runs the engine, and
- * events run in submission order.
- *
- * <p>The engine is reachable only through events, so it is never touched by two threads. The sink runs on the
- * driver's thread and must not block for long (sending is non-blocking; storage writes are small).
+ * <p>The engine is reachable only through events, so it is never touched by two threads. The sink runs on this
+ * thread and must not block for long (sending is non-blocking; storage writes are small).
  */
 public final class PicsouDriver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PicsouDriver.class);
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long RETRY_AFTER_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final String name;
     private final EngineEvent tick;
@@ -44,19 +35,9 @@ public final class PicsouDriver implements AutoCloseable {
     private final LongSupplier clock;
     private final Queue<EngineEvent> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean parked = new AtomicBoolean();
-    private final AtomicBoolean runScheduled = new AtomicBoolean();
+    private final Thread thread;
     private volatile boolean running = true;
     private volatile long eventsProcessed;
-    /** Set by start or startOn, before any event can run. */
-    private volatile Thread thread;
-    private volatile ScheduledExecutorService loop;
-
-    // Confined to the thread that runs the engine.
-    private long deadline = Long.MAX_VALUE;
-    private long lastTickNanos;
-    private long processed;
-    private ScheduledFuture<?> timer;
-    private long timerAt = Long.MAX_VALUE;
 
     /**
      * @param name  thread name
@@ -69,39 +50,13 @@ public final class PicsouDriver implements AutoCloseable {
         this.tick = tick;
         this.sink = sink;
         this.clock = clock;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
     }
 
-    /** Runs the engine on a new daemon thread. */
-    public synchronized PicsouDriver start() {
-        requireNotStarted();
-        lastTickNanos = clock.getAsLong();
-        Thread t = new Thread(this::run, name);
-        t.setDaemon(true);
-        thread = t;
-        t.start();
+    public PicsouDriver start() {
+        thread.start();
         return this;
-    }
-
-    /**
-     * Runs the engine on {@code executor}, which must run its tasks on one thread, in order (a Netty event loop).
-     * Its tasks must not block, and the engine's must not either: they share the thread.
-     */
-    public synchronized PicsouDriver startOn(ScheduledExecutorService executor) {
-        requireNotStarted();
-        lastTickNanos = clock.getAsLong();
-        loop = executor;
-        runScheduled.set(true);
-        executor.execute(() -> {
-            thread = Thread.currentThread();
-            runOnLoop();
-        });
-        return this;
-    }
-
-    private void requireNotStarted() {
-        if (thread != null || loop != null) {
-            throw new IllegalStateException(name + " already started");
-        }
     }
 
     /** Queues an event for the engine; callable from any thread, never blocks. Dropped after {@link #close()}. */
@@ -110,12 +65,7 @@ public final class PicsouDriver implements AutoCloseable {
             return;
         }
         inbox.add(event);
-        ScheduledExecutorService executor = loop;
-        if (executor != null) {
-            if (runScheduled.compareAndSet(false, true)) {
-                execute(executor, this::runOnLoop);
-            }
-        } else if (parked.get()) {
+        if (parked.get()) {
             LockSupport.unpark(thread);
         }
     }
@@ -137,9 +87,6 @@ public final class PicsouDriver implements AutoCloseable {
      * an operator's question.
      */
     public String describe(Supplier<String> state, Duration timeout) {
-        if (Thread.currentThread() == thread) {
-            return state.get();
-        }
         CompletableFuture<String> answer = new CompletableFuture<>();
         submit((now, out) -> {
             answer.complete(state.get());
@@ -165,14 +112,12 @@ public final class PicsouDriver implements AutoCloseable {
         return inbox.size();
     }
 
-    /**
-     * Runs every queued event, and the tick when the engine's deadline has come or {@link #MAX_PARK_NANOS} passed
-     * without one (the owner may poll state the engine cannot see: a link's writability whose change was never
-     * reported). Returns when it must run again if no event comes.
-     */
-    private long runDue() {
-        try {
-            while (true) {
+    private void run() {
+        long deadline = Long.MAX_VALUE;
+        long processed = 0;
+        long lastTickNanos = clock.getAsLong();
+        while (running) {
+            try {
                 EngineEvent event;
                 while ((event = inbox.poll()) != null) {
                     deadline = event.apply(clock.getAsLong(), sink);
@@ -181,88 +126,33 @@ public final class PicsouDriver implements AutoCloseable {
                 eventsProcessed = processed;
                 long now = clock.getAsLong();
                 if (now >= deadline || now - lastTickNanos >= MAX_PARK_NANOS) {
+                    // A tick at least every MAX_PARK_NANOS even without a deadline: the owner may poll state the
+                    // engine cannot see (a link's writability whose change was never reported).
                     lastTickNanos = now;
                     deadline = tick.apply(now, sink);
                     continue;
                 }
-                return Math.min(deadline, lastTickNanos + MAX_PARK_NANOS);
-            }
-        } catch (RuntimeException e) {
-            // An engine bug must not silently stop the stream: log it and keep the link alive.
-            LOG.error("{}: engine event failed", name, e);
-            deadline = clock.getAsLong() + RETRY_AFTER_FAILURE_NANOS;
-            return deadline;
-        }
-    }
-
-    private void run() {
-        while (running) {
-            long wakeAt = runDue();
-            parked.set(true);
-            if (inbox.isEmpty() && running) {
-                LockSupport.parkNanos(this, wakeAt - clock.getAsLong());
-            }
-            parked.set(false);
-        }
-    }
-
-    /** One turn on the shared executor; keeps one timer armed for the earliest moment it must run again. */
-    private void runOnLoop() {
-        runScheduled.set(false);
-        if (!running) {
-            return;
-        }
-        long wakeAt = runDue();
-        if (timer == null || wakeAt < timerAt) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            timerAt = wakeAt;
-            try {
-                timer = loop.schedule(this::onTimer, Math.max(0, wakeAt - clock.getAsLong()), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                timer = null; // the executor is shutting down: nothing runs here any more
+                parked.set(true);
+                if (inbox.isEmpty() && running) {
+                    LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS - (now - lastTickNanos), deadline - now));
+                }
+                parked.set(false);
+            } catch (RuntimeException e) {
+                // An engine bug must not silently stop the stream: log it and keep the link alive.
+                LOG.error("{}: engine event failed", name, e);
+                deadline = clock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(10);
             }
         }
     }
 
-    private void onTimer() {
-        timer = null;
-        timerAt = Long.MAX_VALUE;
-        runOnLoop();
-    }
-
-    private void execute(ScheduledExecutorService executor, Runnable task) {
-        try {
-            executor.execute(task);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("{}: executor is shutting down; event not run", name);
-        }
-    }
-
-    /**
-     * Stops running events; waits (up to 5 s) for the one under way, unless called from the driver's own thread.
-     * Events submitted afterwards are dropped.
-     */
     @Override
     public void close() {
         running = false;
-        Thread t = thread;
-        if (t == null || t == Thread.currentThread()) {
-            return;
-        }
+        LockSupport.unpark(thread);
         try {
-            ScheduledExecutorService executor = loop;
-            if (executor == null) {
-                LockSupport.unpark(t);
-                t.join(TimeUnit.SECONDS.toMillis(5));
-            } else {
-                executor.submit(() -> { }).get(5, TimeUnit.SECONDS);
-            }
+            thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            LOG.debug("{}: executor did not confirm the stop: {}", name, e.toString());
         }
     }
 }

@@ -123,7 +123,7 @@ public final class PrimaryLink implements AutoCloseable {
         }
         transport.start();
         transitionTo(LinkEndpointState.WAITING_FOR_STORE, "started");
-        transport.eventLoop().ifPresentOrElse(driver::startOn, driver::start);
+        driver.start();
         if (durability.isSync()) {
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "picsou-sync-" + localSite + "-" + index);

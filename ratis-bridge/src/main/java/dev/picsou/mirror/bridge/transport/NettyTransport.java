@@ -11,9 +11,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -172,13 +170,6 @@ public final class NettyTransport implements Transport {
         }
         reporter.observedNotWritable(peer);
         return false;
-    }
-
-    /** The transport's event loop when it has exactly one ({@code ioThreads} 1, the default), once started. */
-    @Override
-    public Optional<ScheduledExecutorService> eventLoop() {
-        EventLoopGroup loops = group;
-        return loops != null && config.ioThreads() == 1 ? Optional.of(loops.next()) : Optional.empty();
     }
 
     /** Writability without side effects, for the reporter. */

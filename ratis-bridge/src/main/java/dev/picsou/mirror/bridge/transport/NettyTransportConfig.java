@@ -25,9 +25,7 @@ import java.util.Objects;
  * @param connectTimeout           TCP connect timeout
  * @param handshakeTimeout         time an inbound connection has to complete TLS and its preamble
  * @param shutdownTimeout          bound on {@link NettyTransport#close()}
- * @param ioThreads                event loop threads (the server and all outbound connections share them); with
- *                                 one (the default) the link's protocol driver runs on it too
- *                                 ({@link Transport#eventLoop()})
+ * @param ioThreads                event loop threads (the server and all outbound connections share them)
  * @param tls                      TLS settings, or null for plain TCP
  */
 public record NettyTransportConfig(PeerId self, InetSocketAddress bindAddress, PeerDirectory directory,
@@ -165,7 +163,7 @@ public record NettyTransportConfig(PeerId self, InetSocketAddress bindAddress, P
             return this;
         }
 
-        /** Default 1: one event loop, shared with the link's protocol driver. */
+        /** Default 1: one replica's link to a handful of peers keeps one event loop far from busy. */
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
             return this;

@@ -2,9 +2,6 @@ package dev.picsou.mirror.bridge.transport;
 
 import dev.picsou.mirror.bridge.model.Frame;
 
-import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-
 /**
  * The cross-site channel of one replica: best-effort, per-peer FIFO delivery of {@link Frame}s, with writability
  * as the backpressure signal. Every implementation and decorator shares this contract:
@@ -60,16 +57,6 @@ public interface Transport extends AutoCloseable {
      * {@link TransportListener#onWritabilityChanged} to report true.
      */
     boolean isWritable(PeerId peer);
-
-    /**
-     * The one thread this transport does all its I/O on and calls its listener from, when it has exactly one (known
-     * after {@link #start()}). A protocol driver may run its engine there too, so that frames go out and come in
-     * with no hand-over between threads; what runs there must not block. Empty by default, and for decorators,
-     * which put threads or timing of their own between the caller and the wire.
-     */
-    default Optional<ScheduledExecutorService> eventLoop() {
-        return Optional.empty();
-    }
 
     /** Stops everything within a bounded time; idempotent; never throws. */
     @Override

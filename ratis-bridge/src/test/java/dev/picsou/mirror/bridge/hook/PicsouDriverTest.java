@@ -8,9 +8,6 @@ import dev.picsou.mirror.bridge.picsou.ActionSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,58 +40,6 @@ class PicsouDriverTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> driver.eventsProcessed() == 0);
             driver.submitQuietly(record("alone"));
             await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("alone"));
-        }
-    }
-
-    @Test
-    void onASharedExecutorEventsRunInSubmissionOrderOnItsThread() throws Exception {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-        try (PicsouDriver driver = new PicsouDriver("driver-test", (now, out) -> Long.MAX_VALUE, new NoSink(),
-                System::nanoTime).startOn(executor)) {
-            Thread loopThread = executor.submit(Thread::currentThread).get();
-            List<Thread> threads = new CopyOnWriteArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                driver.submitQuietly(record("quiet-" + i));
-                driver.submit(record("woken-" + i));
-                driver.submit((now, out) -> {
-                    threads.add(Thread.currentThread());
-                    return Long.MAX_VALUE;
-                });
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> ran.size() == 200 && threads.size() == 100);
-            for (int i = 0; i < 100; i++) {
-                assertThat(ran.get(2 * i)).isEqualTo("quiet-" + i);
-                assertThat(ran.get(2 * i + 1)).isEqualTo("woken-" + i);
-            }
-            assertThat(threads).containsOnly(loopThread);
-            assertThat(driver.describe(() -> Thread.currentThread().getName(), Duration.ofSeconds(5)))
-                    .isEqualTo(loopThread.getName());
-        } finally {
-            executor.shutdownNow();
-        }
-    }
-
-    @Test
-    void onASharedExecutorTheEngineIsTickedAtTheDeadlineItGives() throws Exception {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
-        AtomicInteger ticks = new AtomicInteger();
-        EngineEvent tick = (now, out) -> {
-            ticks.incrementAndGet();
-            return now + Duration.ofMillis(5).toNanos();
-        };
-        PicsouDriver driver = new PicsouDriver("driver-test", tick, new NoSink(), System::nanoTime).startOn(executor);
-        try {
-            driver.submit(record("start"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> ticks.get() >= 20);
-            driver.close();
-            int afterClose = ticks.get();
-            driver.submit(record("after-close"));
-            executor.submit(() -> { }).get();
-            assertThat(ran).containsExactly("start");
-            assertThat(ticks.get()).as("no tick runs once close returned").isEqualTo(afterClose);
-        } finally {
-            driver.close();
-            executor.shutdownNow();
         }
     }
 
