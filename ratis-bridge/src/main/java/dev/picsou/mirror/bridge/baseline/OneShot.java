@@ -49,8 +49,7 @@ public final class OneShot implements StreamProtocol {
     /** The entries of this replica's share, as Picsou's fault-free schedule. */
     @Override
     public LongPredicate sendsPromptly(int index, PicsouParams params) {
-        SendSchedule schedule = new SendSchedule(params);
-        return seq -> schedule.sender(seq, 0) == index;
+        return new SendSchedule(params).firstSentBy(index);
     }
 
     @Override

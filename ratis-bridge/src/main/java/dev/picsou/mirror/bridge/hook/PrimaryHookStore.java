@@ -67,7 +67,6 @@ final class PrimaryHookStore implements AutoCloseable {
     private HookMetadata persisted;
     /** Entries numbered since the last persist batch and not QUACKed yet, in seq order. */
     private final ArrayDeque<Entry> unpersisted = new ArrayDeque<>();
-    private long numberedSincePersist;
     private long bytesSincePersist;
     private long persistedEntries;
     private boolean closed;
@@ -106,7 +105,6 @@ final class PrimaryHookStore implements AutoCloseable {
         this.meta = wanted;
         this.persisted = wanted;
         unpersisted.clear();
-        numberedSincePersist = 0;
         bytesSincePersist = 0;
     }
 
@@ -136,9 +134,8 @@ final class PrimaryHookStore implements AutoCloseable {
         if (queued) {
             unpersisted.addLast(entry);
         }
-        numberedSincePersist++;
         bytesSincePersist += payload.length;
-        if (numberedSincePersist >= PERSIST_EVERY_ENTRIES || bytesSincePersist >= PERSIST_EVERY_BYTES) {
+        if (seq - persisted.lastSeq() >= PERSIST_EVERY_ENTRIES || bytesSincePersist >= PERSIST_EVERY_BYTES) {
             try {
                 persist();
             } catch (RuntimeException e) {
@@ -146,7 +143,6 @@ final class PrimaryHookStore implements AutoCloseable {
                 if (queued) {
                     unpersisted.pollLast();
                 }
-                numberedSincePersist--;
                 bytesSincePersist -= payload.length;
                 throw e;
             }
@@ -214,7 +210,6 @@ final class PrimaryHookStore implements AutoCloseable {
         persistedEntries += unpersisted.size();
         persisted = target;
         unpersisted.clear();
-        numberedSincePersist = 0;
         bytesSincePersist = 0;
     }
 

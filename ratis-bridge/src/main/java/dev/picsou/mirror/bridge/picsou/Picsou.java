@@ -32,7 +32,6 @@ public final class Picsou implements StreamProtocol {
     /** Attempt 0 of the entry is this replica's (a takeover of a suspected replica's share waits for the next wake). */
     @Override
     public LongPredicate sendsPromptly(int index, PicsouParams params) {
-        SendSchedule schedule = new SendSchedule(params);
-        return seq -> schedule.sender(seq, 0) == index;
+        return new SendSchedule(params).firstSentBy(index);
     }
 }

@@ -1,5 +1,7 @@
 package dev.picsou.mirror.bridge.picsou;
 
+import java.util.function.LongPredicate;
+
 /**
  * Who sends which entry to whom, computed by every replica on its own (no coordination).
  *
@@ -39,6 +41,11 @@ public final class SendSchedule {
     /** The replica of the sending site that sends attempt {@code attempt} of {@code seq}. */
     public int sender(long seq, int attempt) {
         return rotate(originalSender(seq), attempt, senders, seq / senders);
+    }
+
+    /** The entries whose attempt 0 sender {@code index} sends (its share of the fault-free stream). */
+    public LongPredicate firstSentBy(int index) {
+        return seq -> sender(seq, 0) == index;
     }
 
     /** The replica of the receiving site that attempt {@code attempt} of {@code seq} is sent to. */
