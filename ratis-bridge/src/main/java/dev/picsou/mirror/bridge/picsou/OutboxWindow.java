@@ -13,12 +13,14 @@ final class OutboxWindow {
 
     private Entry[] entries;
     private long[] dueAt;
+    private long[] firstDueAt;
     private long[] firstSentAt;
     private long[] cumulativeBytes;
     private int[] attempt;
     private int[] firstAttempt;
     private boolean[] judged;
     private boolean[] shareLost;
+    private boolean[] arrivalNoted;
     private int mask;
     private long floor;
     private long top;
@@ -48,11 +50,13 @@ final class OutboxWindow {
         long previous = seq - 1 > floor ? cumulativeBytes[index(seq - 1)] : floorCumulativeBytes;
         entries[i] = entry;
         dueAt[i] = NEVER;
+        firstDueAt[i] = NEVER;
         firstSentAt[i] = NEVER;
         attempt[i] = 0;
         firstAttempt[i] = 0;
         judged[i] = false;
         shareLost[i] = false;
+        arrivalNoted[i] = false;
         cumulativeBytes[i] = previous + entry.payloadLength();
         top = seq;
     }
@@ -105,8 +109,25 @@ final class OutboxWindow {
         return dueAt[index(seq)];
     }
 
+    /** Starts the clock of the first attempt of {@code seq}. */
     void markDue(long seq, long nowNanos) {
         dueAt[index(seq)] = nowNanos;
+        firstDueAt[index(seq)] = nowNanos;
+    }
+
+    /** When the first attempt of {@code seq} was due (later attempts do not move it), or {@link #NEVER}. */
+    long firstDueAt(long seq) {
+        return firstDueAt[index(seq)];
+    }
+
+    /** Records that an arrival of {@code seq}'s first copy was noted; returns false if one already was. */
+    boolean noteArrival(long seq) {
+        int i = index(seq);
+        if (arrivalNoted[i]) {
+            return false;
+        }
+        arrivalNoted[i] = true;
+        return true;
     }
 
     /**
@@ -173,24 +194,28 @@ final class OutboxWindow {
     private void allocate(int capacity) {
         entries = new Entry[capacity];
         dueAt = new long[capacity];
+        firstDueAt = new long[capacity];
         firstSentAt = new long[capacity];
         cumulativeBytes = new long[capacity];
         attempt = new int[capacity];
         firstAttempt = new int[capacity];
         judged = new boolean[capacity];
         shareLost = new boolean[capacity];
+        arrivalNoted = new boolean[capacity];
         mask = capacity - 1;
     }
 
     private void grow() {
         Entry[] oldEntries = entries;
         long[] oldDue = dueAt;
+        long[] oldFirstDue = firstDueAt;
         long[] oldFirst = firstSentAt;
         long[] oldCum = cumulativeBytes;
         int[] oldAttempt = attempt;
         int[] oldFirstAttempt = firstAttempt;
         boolean[] oldJudged = judged;
         boolean[] oldShareLost = shareLost;
+        boolean[] oldArrivalNoted = arrivalNoted;
         int oldMask = mask;
         allocate(entries.length * 2);
         for (long s = floor + 1; s <= top; s++) {
@@ -198,12 +223,14 @@ final class OutboxWindow {
             int to = index(s);
             entries[to] = oldEntries[from];
             dueAt[to] = oldDue[from];
+            firstDueAt[to] = oldFirstDue[from];
             firstSentAt[to] = oldFirst[from];
             cumulativeBytes[to] = oldCum[from];
             attempt[to] = oldAttempt[from];
             firstAttempt[to] = oldFirstAttempt[from];
             judged[to] = oldJudged[from];
             shareLost[to] = oldShareLost[from];
+            arrivalNoted[to] = oldArrivalNoted[from];
         }
     }
 }

@@ -31,6 +31,7 @@ public final class PicsouSender implements StreamSender {
     private final SendSchedule schedule;
     private final Quorums quorums;
     private final FrameAuthenticator authenticator;
+    private final SenderFrameCheck frameCheck;
     private final QuackTracker quacks;
     private final RetransmitTimer timer;
     private final OutboxWindow window;
@@ -42,6 +43,7 @@ public final class PicsouSender implements StreamSender {
     private final long[] scanHorizon;
     private final boolean[] scanSilent;
     private final SenderSuspicion suspicion;
+    private final PeerLateness lateness;
 
     private LinkState state = LinkState.RECOVERING;
     private long recoveringUntilNanos = Long.MIN_VALUE;
@@ -85,6 +87,7 @@ public final class PicsouSender implements StreamSender {
         this.quorums = Quorums.of(params);
         this.authenticator = params.authenticated()
                 ? FrameAuthenticator.fromSecret(params.linkSecret()) : FrameAuthenticator.none();
+        this.frameCheck = new SenderFrameCheck(params, index, authenticator);
         int[] stakes = new int[params.receivers()];
         for (int j = 0; j < stakes.length; j++) {
             stakes[j] = params.receiverStake(j);
@@ -102,6 +105,7 @@ public final class PicsouSender implements StreamSender {
         }
         this.queues = new SendQueues(params.receivers(), params.batchMaxBytes(), params.batchDelayNanos());
         this.suspicion = new SenderSuspicion(params, schedule, index);
+        this.lateness = PeerLateness.of(index, params);
         this.lastClaimAt = new long[params.receivers()];
         java.util.Arrays.fill(lastClaimAt, Long.MIN_VALUE / 2);
         this.committed = recoveredQuackedSeq;
@@ -137,7 +141,7 @@ public final class PicsouSender implements StreamSender {
                     frame.from(), new ForkPoint(params.epoch(), params.forkSeq()), Mac.NONE)));
             return step(nowNanos, out);
         }
-        String problem = check(frame);
+        String problem = frameCheck.problem(frame);
         if (problem != null) {
             out.refused(frame.from(), problem);
             return step(nowNanos, out);
@@ -234,8 +238,8 @@ public final class PicsouSender implements StreamSender {
                 .append(" rto0=").append(timer.timeoutNanos(0)).append(" scanAt=").append(scanDeadline)
                 .append(" lossesByAcks=").append(lossesByAcks).append(" lossesByTimeout=").append(lossesByTimeout)
                 .append(" spurious=").append(spuriousResends).append(" grace=").append(reorderGraceNanos())
-                .append(" late+=").append(lateAllowanceNanos).append(" takeovers=").append(takeovers)
-                .append(" suspected=").append(suspicion.suspectedSenders());
+                .append(" late+=").append(lateAllowanceNanos).append(" peerLate=").append(lateness.maxLateNanos())
+                .append(" takeovers=").append(takeovers).append(" suspected=").append(suspicion.suspectedSenders());
         long first = window.floor() + 1;
         if (window.contains(first)) {
             sb.append(" first{seq=").append(first).append(" attempt=").append(window.attempt(first))
@@ -250,30 +254,6 @@ public final class PicsouSender implements StreamSender {
             }
         }
         return sb.append(']').toString();
-    }
-
-    private String check(Frame frame) {
-        if (frame.linkId() != params.linkId()) {
-            return "frame for link " + frame.linkId() + ", this is link " + params.linkId();
-        }
-        if (frame.fromSendingSite()) {
-            return "data frame sent to a sending replica";
-        }
-        if (frame.from() < 0 || frame.from() >= params.receivers() || frame.to() != self) {
-            return "frame from receiver " + frame.from() + " to sender " + frame.to() + " does not fit this link ("
-                    + params.receivers() + " receivers, this is sender " + self + ")";
-        }
-        if (!authenticator.verify(frame)) {
-            return "authenticator does not verify for pair (" + self + ", " + frame.from() + ")";
-        }
-        if (frame instanceof FencedFrame) {
-            return frame.epoch() > params.epoch() ? null
-                    : "FENCED at epoch " + frame.epoch() + " is not newer than ours (" + params.epoch() + ")";
-        }
-        if (frame.epoch() != params.epoch()) {
-            return "ack of epoch " + frame.epoch() + ", link runs epoch " + params.epoch();
-        }
-        return null;
     }
 
     /**
@@ -397,10 +377,10 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
-     * Starts the clock of attempt 0 of every entry whose position this replica's own stream has passed. All
-     * replicas send their shares at about the same pace, so this is when the entry's own sender sent it too;
-     * timing from the moment an entry entered the window instead would count its wait in the senders' queues as
-     * loss.
+     * Starts the clock of attempt 0 of every entry whose position this replica's own stream has passed. Replicas
+     * send their shares at about the same pace, so this is about when the entry's own sender sent it too (a
+     * replica that runs steadily behind gets its learnt lateness on top, see {@link PeerLateness}); timing from the
+     * moment an entry entered the window instead would count its wait in the senders' queues as loss.
      */
     private void markDue(long nowNanos) {
         long through = Math.min(passed, cursor - 1);
@@ -459,12 +439,12 @@ public final class PicsouSender implements StreamSender {
             it.remove();
             if (window.contains(seq) && window.attempt(seq) > 0 && !window.judged(seq)) {
                 window.markJudged(seq);
-                judgeResend(seq, window.attempt(seq), nowNanos - window.dueAt(seq));
+                judgeResend(seq, window.attempt(seq), nowNanos);
             }
         }
         for (long seq = Math.max(window.floor(), arrivalsNotedThrough) + 1; seq <= heldThrough; seq++) {
             if (window.attempt(seq) == 0) {
-                noteArrival(seq, nowNanos - window.dueAt(seq));
+                noteArrival(seq, nowNanos);
             }
         }
         arrivalsNotedThrough = Math.max(arrivalsNotedThrough, heldThrough);
@@ -500,18 +480,20 @@ public final class PicsouSender implements StreamSender {
             if (held > 0 && attempt > 0 && !window.judged(seq)) {
                 window.markJudged(seq);
                 unjudgedResends.remove(seq);
-                judgeResend(seq, attempt, nowNanos - due);
+                judgeResend(seq, attempt, nowNanos);
             }
             if (attempt == 0 && held >= quorums.heldStake()) {
-                noteArrival(seq, nowNanos - due);
+                noteArrival(seq, nowNanos);
             }
             if (held >= quorums.heldStake() || (heard && !covered)) {
                 // Held by a correct replica, or beyond what any ack speaks for: not known to be lost. (With no ack
                 // at all, the timeout is all there is to go on.)
                 continue;
             }
-            long holdoff = (attempt == 0 ? grace : timeout) + lateAllowanceNanos;
-            timeout += lateAllowanceNanos;
+            // The current attempt's sender may run steadily behind this one: wait for its lag too.
+            long late = lateAllowanceNanos + lateness.lateNanos(schedule.sender(seq, attempt));
+            long holdoff = (attempt == 0 ? grace : timeout) + late;
+            timeout += late;
             boolean duplicateQuack = missing >= quorums.lossStake() && nowNanos >= due + holdoff;
             boolean timedOut = nowNanos >= due + timeout;
             if (duplicateQuack || timedOut) {
@@ -540,13 +522,17 @@ public final class PicsouSender implements StreamSender {
      * later entries is a loss of its sender's share only once its resend proved needed; if the resend was spurious,
      * the late attempt 0 is an arrival of its sender.
      */
-    private void judgeResend(long seq, int attempt, long sinceDeclared) {
+    private void judgeResend(long seq, int attempt, long nowNanos) {
         long min = timer.minSampleNanos();
         if (min < 0) {
             return;
         }
         long grace = reorderGraceNanos();
-        boolean spurious = sinceDeclared < min / 2;
+        boolean spurious = nowNanos - window.dueAt(seq) < min / 2;
+        if (spurious && window.firstAttempt(seq) == 0 && window.noteArrival(seq)) {
+            // The original copy arrived just now: how late its sender runs, uncensored by our resend.
+            lateness.onArrival(schedule.sender(seq, 0), nowNanos - window.firstDueAt(seq));
+        }
         if (attempt == 1 && window.shareLost(seq) && suspicion.speaksForItsSender(seq)) {
             if (spurious) {
                 suspicion.onShareArrived(seq);
@@ -564,13 +550,20 @@ public final class PicsouSender implements StreamSender {
     }
 
     /**
-     * Attempt 0 of {@code seq} is reported held by a correct receiver {@code sinceDue} after it was due here: an
-     * arrival of its sender if no other copy can be behind it. Takeovers are excluded by
-     * {@link SenderSuspicion#speaksForItsSender}; resends by the timing: a resend is declared no sooner than
+     * Attempt 0 of {@code seq} is first reported held by a correct receiver (now): a sample of how late its sender
+     * runs ({@link PeerLateness}), and an arrival of its sender if no other copy can be behind it. Takeovers are
+     * excluded by {@link SenderSuspicion#speaksForItsSender}; resends by the timing: a resend is declared no sooner than
      * a reorder grace after later entries were reported held (a smallest latency after the entry was due), or a
      * retransmission timeout (taking ours for every replica's), and is reported held a smallest latency later.
      */
-    private void noteArrival(long seq, long sinceDue) {
+    private void noteArrival(long seq, long nowNanos) {
+        if (!window.noteArrival(seq)) {
+            return;
+        }
+        long sinceDue = nowNanos - window.dueAt(seq);
+        if (window.firstAttempt(seq) == 0) {
+            lateness.onArrival(schedule.sender(seq, 0), sinceDue);
+        }
         long min = timer.minSampleNanos();
         long earliestResend = min < 0 ? Long.MAX_VALUE
                 : Math.min(params.reorderGraceNanos() + min, timer.timeoutNanos(0)) + min;
