@@ -239,6 +239,9 @@ public final class BenchRunner {
             return p.committedSeqMin() >= seq && m.durableMin() >= seq && (!quacks || p.quackedSeq() >= seq);
         });
         long seq = p.committedSeq();
+        if (Boolean.getBoolean("picsou.bench.engineStates")) {
+            System.err.println("engine states after the drain: " + p.describeEngines());
+        }
         if (!drained) {
             problems.add("not drained within " + DRAIN_TIMEOUT.toSeconds() + " s: committed " + seq
                     + ", mirror durable " + m.durableMin() + ", QUACKed " + p.quackedSeq() + " (primary replicas "

@@ -139,6 +139,14 @@ final class PrimarySite implements AutoCloseable {
         return b.toString();
     }
 
+    /** Each running replica's engine as it describes itself (for diagnosis: {@code -Dpicsou.bench.engineStates=true}). */
+    String describeEngines() {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(hooks).forEach((i, h) -> b.append(System.lineSeparator()).append("  ").append(i)
+                .append(": ").append(h.link().describeEngine(java.time.Duration.ofSeconds(5))));
+        return b.toString();
+    }
+
     /** Entry transmissions (first sends and resends) by every replica so far. */
     long entriesSent() {
         return sumMeters(".entries_sent", Meter::getCount);

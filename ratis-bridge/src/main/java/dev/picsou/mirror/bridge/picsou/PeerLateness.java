@@ -32,19 +32,22 @@ final class PeerLateness {
     private static final int FALL_SHIFT = 3;
 
     private final int self;
+    private final long slackNanos;
     private final long capNanos;
     private final long[] estimateNanos;
 
     /**
      * @param self     this replica's index among the senders
      * @param senders  how many sending replicas there are
+     * @param slackNanos lateness that the reorder grace absorbs: only the lateness beyond it is waited for
      * @param capNanos the most extra wait any replica gets
      */
-    PeerLateness(int self, int senders, long capNanos) {
+    PeerLateness(int self, int senders, long slackNanos, long capNanos) {
         if (capNanos < 0) {
             throw new IllegalArgumentException("capNanos must be >= 0, was " + capNanos);
         }
         this.self = self;
+        this.slackNanos = slackNanos;
         this.capNanos = capNanos;
         this.estimateNanos = new long[senders];
         Arrays.fill(estimateNanos, UNKNOWN);
@@ -52,7 +55,8 @@ final class PeerLateness {
 
     /** The lateness of {@code params}' senders as seen by sender {@code self}, capped at {@link #MAX_LATE_GRACES}. */
     static PeerLateness of(int self, PicsouParams params) {
-        return new PeerLateness(self, params.senders(), MAX_LATE_GRACES * params.reorderGraceNanos());
+        long grace = params.reorderGraceNanos();
+        return new PeerLateness(self, params.senders(), grace / 2, MAX_LATE_GRACES * grace);
     }
 
     /** Attempt 0 of one of {@code sender}'s entries was first reported held {@code sinceDueNanos} after it was due. */
@@ -73,7 +77,7 @@ final class PeerLateness {
             return 0;
         }
         long ours = Math.max(0, estimateNanos[self]);
-        return Math.min(capNanos, Math.max(0, theirs - ours));
+        return Math.min(capNanos, Math.max(0, theirs - ours - slackNanos));
     }
 
     /** The largest extra wait over all replicas (for diagnostics). */

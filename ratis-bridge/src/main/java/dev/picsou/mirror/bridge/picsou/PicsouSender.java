@@ -56,6 +56,8 @@ public final class PicsouSender implements StreamSender {
     /** Entries below this have their attempt-0 due time set. */
     private long dueCursor;
     private long resends;
+    /** Copies this replica did not send because receivers already held the entry. */
+    private long alreadyHeld;
     private long takeovers;
     private long lossesByAcks;
     private long lossesByTimeout;
@@ -239,7 +241,8 @@ public final class PicsouSender implements StreamSender {
                 .append(" lossesByAcks=").append(lossesByAcks).append(" lossesByTimeout=").append(lossesByTimeout)
                 .append(" spurious=").append(spuriousResends).append(" grace=").append(reorderGraceNanos())
                 .append(" late+=").append(lateAllowanceNanos).append(" peerLate=").append(lateness.maxLateNanos())
-                .append(" takeovers=").append(takeovers).append(" suspected=").append(suspicion.suspectedSenders());
+                .append(" takeovers=").append(takeovers).append(" alreadyHeld=").append(alreadyHeld)
+                .append(" suspected=").append(suspicion.suspectedSenders());
         long first = window.floor() + 1;
         if (window.contains(first)) {
             sb.append(" first{seq=").append(first).append(" attempt=").append(window.attempt(first))
@@ -490,8 +493,9 @@ public final class PicsouSender implements StreamSender {
                 // at all, the timeout is all there is to go on.)
                 continue;
             }
-            // The current attempt's sender may run steadily behind this one: wait for its lag too.
-            long late = lateAllowanceNanos + lateness.lateNanos(schedule.sender(seq, attempt));
+            // The current attempt's sender may run steadily behind this one: wait for its lag, unless it looks down.
+            int by = schedule.sender(seq, attempt);
+            long late = lateAllowanceNanos + (suspicion.suspected(by) ? 0 : lateness.lateNanos(by));
             long holdoff = (attempt == 0 ? grace : timeout) + late;
             timeout += late;
             boolean duplicateQuack = missing >= quorums.lossStake() && nowNanos >= due + holdoff;
@@ -529,9 +533,11 @@ public final class PicsouSender implements StreamSender {
         }
         long grace = reorderGraceNanos();
         boolean spurious = nowNanos - window.dueAt(seq) < min / 2;
-        if (spurious && window.firstAttempt(seq) == 0 && window.noteArrival(seq)) {
-            // The original copy arrived just now: how late its sender runs, uncensored by our resend.
-            lateness.onArrival(schedule.sender(seq, 0), nowNanos - window.firstDueAt(seq));
+        if (attempt == 1 && window.firstAttempt(seq) == 0 && window.noteArrival(seq)) {
+            // Spurious: the original arrived just now. Needed: it had not arrived when we declared it lost, so its
+            // sender runs at least that late (or lost it: the estimate falls again as its copies arrive on time).
+            long declared = window.dueAt(seq) - window.firstDueAt(seq);
+            lateness.onArrival(schedule.sender(seq, 0), spurious ? nowNanos - window.firstDueAt(seq) : declared);
         }
         if (attempt == 1 && window.shareLost(seq) && suspicion.speaksForItsSender(seq)) {
             if (spurious) {
@@ -602,26 +608,9 @@ public final class PicsouSender implements StreamSender {
         return scheduled;
     }
 
-    /**
-     * No ack from {@code receiver} for a while (or never, a while after the first ack from anyone), though another
-     * receiver acked in that time.
-     */
+    /** See {@link ReceiverView#silent}. */
     private boolean silent(int receiver, long nowNanos) {
-        long window = silenceNanos();
-        long last = views[receiver].lastAckAtNanos();
-        if (last == Long.MIN_VALUE) {
-            last = firstAckAtNanos;
-        }
-        if (last == Long.MIN_VALUE || nowNanos - last <= window) {
-            return false;
-        }
-        for (int j = 0; j < views.length; j++) {
-            long other = views[j].lastAckAtNanos();
-            if (j != receiver && other != Long.MIN_VALUE && nowNanos - other <= window) {
-                return true;
-            }
-        }
-        return false;
+        return ReceiverView.silent(views, receiver, firstAckAtNanos, silenceNanos(), nowNanos);
     }
 
     /** How long a receiver may stay quiet before it counts as silent: a few ack rounds, at least two timeouts. */
@@ -668,18 +657,44 @@ public final class PicsouSender implements StreamSender {
         }
     }
 
+    /**
+     * Sends {@code batch} to {@code receiver}, less the entries that receivers of the held stake (a correct one
+     * among them) already report holding: another replica's copy got there first — this replica runs behind its
+     * peers, who resent or took over its share — and its own copy would only cross the WAN twice. An empty batch
+     * (a QUACK claim or an announcement) is sent as it is.
+     */
     private boolean sendBatch(int receiver, List<SentEntry> batch, long nowNanos, ActionSink out) {
+        List<SentEntry> sending = new ArrayList<>(batch.size());
         for (SentEntry sent : batch) {
             long seq = sent.entry().seq();
+            boolean held = seq <= quacks.quacked() || heldByCorrectReceiver(seq, nowNanos);
             if (window.contains(seq) && sent.attempt() == window.firstAttempt(seq)) {
-                if (sent.attempt() == 0) {
+                if (sent.attempt() == 0 && !held) {
                     window.markFirstSent(seq, nowNanos);
                 }
                 passed = Math.max(passed, seq);
             }
+            if (held) {
+                alreadyHeld++;
+            } else {
+                sending.add(sent);
+            }
+        }
+        if (sending.isEmpty() && !batch.isEmpty()) {
+            return true;
         }
         DataFrame frame = new DataFrame(params.linkId(), params.epoch(), self, receiver, quacks.quacked(),
-                new ArrayList<>(batch), Mac.NONE);
+                sending, Mac.NONE);
         return out.send(receiver, authenticator.sign(frame));
+    }
+
+    private boolean heldByCorrectReceiver(long seq, long nowNanos) {
+        long stake = 0;
+        for (int j = 0; j < views.length; j++) {
+            if (views[j].holds(seq) && !silent(j, nowNanos)) {
+                stake += receiverStakes[j];
+            }
+        }
+        return stake >= quorums.heldStake();
     }
 }

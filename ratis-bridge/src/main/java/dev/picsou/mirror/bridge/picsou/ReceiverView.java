@@ -115,6 +115,27 @@ final class ReceiverView {
     }
 
     /**
+     * Whether no ack came from {@code receiver} for longer than {@code windowNanos} (or never, that long after the
+     * first ack from anyone, {@code firstAckAtNanos}), though another receiver acked in that time.
+     */
+    static boolean silent(ReceiverView[] views, int receiver, long firstAckAtNanos, long windowNanos, long nowNanos) {
+        long last = views[receiver].lastAckAtNanos();
+        if (last == Long.MIN_VALUE) {
+            last = firstAckAtNanos;
+        }
+        if (last == Long.MIN_VALUE || nowNanos - last <= windowNanos) {
+            return false;
+        }
+        for (int j = 0; j < views.length; j++) {
+            long other = views[j].lastAckAtNanos();
+            if (j != receiver && other != Long.MIN_VALUE && nowNanos - other <= windowNanos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The highest {@code p} such that the views not marked {@code silent}, of at least {@code need} stake together,
      * report holding every entry up to {@code p} in their {@code received} prefix (0 when none do).
      */

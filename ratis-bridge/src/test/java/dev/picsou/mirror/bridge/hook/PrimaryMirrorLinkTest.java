@@ -121,15 +121,20 @@ class PrimaryMirrorLinkTest {
         assertMirrorHoldsExactly(leaderView);
 
         long firstSends = 0;
+        long sends = 0;
         for (int i = 0; i < 3; i++) {
             PrimaryLinkMetrics m = sites.primaries[i].link().metrics();
             firstSends += m.entriesSent.getCount() - m.resends.getCount();
+            sends += m.entriesSent.getCount();
             // A lagging replica may hear the QUACK of an entry before it commits it: no latency sample then.
             assertThat(m.quackLatency.getCount()).isBetween(1L, (long) n);
         }
-        // Attempt 0 of each entry leaves its scheduled sender at most once; a sender lagging behind the QUACK
-        // skips it (the entry was resent by another replica meanwhile).
-        assertThat(firstSends).as("first transmissions").isBetween(n * 9L / 10, (long) n);
+        // Attempt 0 of each entry leaves its scheduled sender at most once; a sender lagging behind its peers skips
+        // what the receivers already hold (another replica resent it meanwhile). Followers of this loaded in-process
+        // site apply far behind their leader: before senders learnt each other's lateness and skipped what was
+        // held, this run sent 1.6 copies per entry; now about 1.1.
+        assertThat(firstSends).as("first transmissions").isLessThanOrEqualTo(n);
+        assertThat(sends).as("all transmissions").isBetween((long) n, n * 13L / 10);
     }
 
     @Test

@@ -9,7 +9,7 @@ class PeerLatenessTest {
 
     @Test
     void aReplicaIsLateByHowMuchLaterThanOurOwnItsCopiesArrive() {
-        PeerLateness late = new PeerLateness(0, 3, 10_000 * MS);
+        PeerLateness late = new PeerLateness(0, 3, 0, 10_000 * MS);
         late.onArrival(0, 40 * MS);
         late.onArrival(1, 540 * MS);
         late.onArrival(2, 10 * MS);
@@ -20,7 +20,7 @@ class PeerLatenessTest {
 
     @Test
     void aReplicaNeverHeardFromGetsNoExtraWait() {
-        PeerLateness late = new PeerLateness(0, 2, 10_000 * MS);
+        PeerLateness late = new PeerLateness(0, 2, 0, 10_000 * MS);
         assertThat(late.lateNanos(1)).isZero();
         late.onArrival(1, 300 * MS);
         assertThat(late.lateNanos(1)).as("our own delay unknown counts as none").isEqualTo(300 * MS);
@@ -28,7 +28,7 @@ class PeerLatenessTest {
 
     @Test
     void theEstimateRisesAtOnceAndFallsByAnEighthOfTheGapPerSample() {
-        PeerLateness late = new PeerLateness(0, 2, 10_000 * MS);
+        PeerLateness late = new PeerLateness(0, 2, 0, 10_000 * MS);
         late.onArrival(1, 100 * MS);
         late.onArrival(1, 900 * MS);
         assertThat(late.lateNanos(1)).isEqualTo(900 * MS);
@@ -42,15 +42,25 @@ class PeerLatenessTest {
 
     @Test
     void theExtraWaitIsCappedSoThatAFarBehindReplicasShareIsStillRepaired() {
-        PeerLateness late = new PeerLateness(0, 2, 2_400 * MS);
+        PeerLateness late = new PeerLateness(0, 2, 0, 2_400 * MS);
         late.onArrival(1, 60_000 * MS);
         assertThat(late.lateNanos(1)).isEqualTo(2_400 * MS);
         assertThat(late.maxLateNanos()).isEqualTo(2_400 * MS);
     }
 
     @Test
+    void onlyTheLatenessBeyondTheSlackIsWaitedFor() {
+        PeerLateness late = new PeerLateness(0, 3, 150 * MS, 10_000 * MS);
+        late.onArrival(0, 20 * MS);
+        late.onArrival(1, 120 * MS);
+        late.onArrival(2, 720 * MS);
+        assertThat(late.lateNanos(1)).as("100 ms late: within the slack").isZero();
+        assertThat(late.lateNanos(2)).isEqualTo(550 * MS);
+    }
+
+    @Test
     void anArrivalBeforeItWasDueCountsAsNoDelay() {
-        PeerLateness late = new PeerLateness(1, 2, 10_000 * MS);
+        PeerLateness late = new PeerLateness(1, 2, 0, 10_000 * MS);
         late.onArrival(0, -200 * MS);
         late.onArrival(1, 0);
         assertThat(late.lateNanos(0)).isZero();
