@@ -4,7 +4,6 @@ import dev.picsou.mirror.bridge.model.Frame;
 import dev.picsou.mirror.bridge.wire.FrameCodec;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -125,7 +124,7 @@ public final class NettyTransport implements Transport {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(config.ioThreads(),
                 new DefaultThreadFactory("picsou-net-" + config.self().siteId() + "-" + config.self().replica(),
                         true),
-                NioIoHandler.newFactory());
+                NettyIo.current().handlerFactory());
         LinkServer listening = new LinkServer(context);
         try {
             boundAddress = listening.bind(loops);
