@@ -139,7 +139,7 @@ final class PrimarySite implements AutoCloseable {
         return b.toString();
     }
 
-    /** Each running replica's engine as it describes itself (for diagnosis: {@code -Dpicsou.bench.engineStates=true}). */
+    /** Each running replica's engine as it describes itself (diagnosis: {@code -Dpicsou.bench.engineStates=true}). */
     String describeEngines() {
         StringBuilder b = new StringBuilder();
         new java.util.TreeMap<>(hooks).forEach((i, h) -> b.append(System.lineSeparator()).append("  ").append(i)

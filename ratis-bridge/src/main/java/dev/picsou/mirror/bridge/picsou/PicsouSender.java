@@ -558,8 +558,8 @@ public final class PicsouSender implements StreamSender {
     /**
      * Attempt 0 of {@code seq} is first reported held by a correct receiver (now): a sample of how late its sender
      * runs ({@link PeerLateness}), and an arrival of its sender if no other copy can be behind it. Takeovers are
-     * excluded by {@link SenderSuspicion#speaksForItsSender}; resends by the timing: a resend is declared no sooner than
-     * a reorder grace after later entries were reported held (a smallest latency after the entry was due), or a
+     * excluded by {@link SenderSuspicion#speaksForItsSender}; resends by the timing: a resend is declared no sooner
+     * than a reorder grace after later entries were reported held (a smallest latency after the entry was due), or a
      * retransmission timeout (taking ours for every replica's), and is reported held a smallest latency later.
      */
     private void noteArrival(long seq, long nowNanos) {
