@@ -239,8 +239,8 @@ public final class BenchRunner {
             return p.committedSeqMin() >= seq && m.durableMin() >= seq && (!quacks || p.quackedSeq() >= seq);
         });
         long seq = p.committedSeq();
-        if (Boolean.getBoolean("picsou.bench.engineStates")) {
-            System.err.println("engine states after the drain: " + p.describeEngines());
+        if (progress != null && Boolean.getBoolean("picsou.bench.engineStates")) {
+            progress.println("engine states after the drain: " + p.describeEngines());
         }
         if (!drained) {
             problems.add("not drained within " + DRAIN_TIMEOUT.toSeconds() + " s: committed " + seq

@@ -567,9 +567,7 @@ public final class PicsouSender implements StreamSender {
             return;
         }
         long sinceDue = nowNanos - window.dueAt(seq);
-        if (window.firstAttempt(seq) == 0) {
-            lateness.onArrival(schedule.sender(seq, 0), sinceDue);
-        }
+        lateness.onArrival(schedule.sender(seq, 0), sinceDue); // attempt 0 is current: no takeover, no resend
         long min = timer.minSampleNanos();
         long earliestResend = min < 0 ? Long.MAX_VALUE
                 : Math.min(params.reorderGraceNanos() + min, timer.timeoutNanos(0)) + min;
