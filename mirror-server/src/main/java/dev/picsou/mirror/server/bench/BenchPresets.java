@@ -6,13 +6,16 @@ import java.util.List;
 
 /** Named scenario lists. */
 public final class BenchPresets {
+    /** Entries/s of the paper preset's fixed-rate pair: below what the pinned primary reaches saturated here. */
+    static final double FIXED_RATE = 120;
+
     private BenchPresets() {
     }
 
     /**
      * The scenarios of preset {@code name}: {@code paper} (docs/performance.md: every protocol at 5+5, 10 KB,
      * 4 Mbit/s per replica and 20 ms; Picsou with one replica crashed per site; {@code none} and Picsou with no
-     * WAN cap, three times in turn) or {@code smoke} (a 3+3 Picsou run of a few seconds).
+     * WAN cap, three times in turn, then once each at a fixed 120 entries/s) or {@code smoke} (a 3+3 Picsou run of a few seconds).
      *
      * @param duration overrides the preset's measured time when not null
      * @param warmup   overrides the preset's warmup when not null
@@ -34,6 +37,9 @@ public final class BenchPresets {
                     list.add(new BenchScenario("none", 5, 5, 10240, w, d, 0, 0, 0, 0, 0, 100));
                     list.add(new BenchScenario("picsou", 5, 5, 10240, w, d, 0, 0, 0, 0, 0, 100));
                 }
+                // The same at a fixed rate that both keep up with: the stream's CPU cost per entry on the primary.
+                list.add(new BenchScenario("none", 5, 5, 10240, w, d, 0, 0, 0, 0, FIXED_RATE, 100));
+                list.add(new BenchScenario("picsou", 5, 5, 10240, w, d, 0, 0, 0, 0, FIXED_RATE, 100));
             }
             case "smoke" -> {
                 Duration d = duration != null ? duration : Duration.ofSeconds(2);

@@ -55,6 +55,15 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
         return entriesPerS * scenario.entryBytes() / 1e6;
     }
 
+    /**
+     * Milliseconds of one core the primary's process spent per client write it acknowledged, over the window (0
+     * without writes). At a fixed {@code --rate} below saturation it is the primary's cost per entry; at saturation
+     * it also moves with how well Raft batches at that throughput.
+     */
+    public double primaryCpuMsPerEntry() {
+        return primaryEntriesPerS > 0 ? primaryCpuPercent * 10 / primaryEntriesPerS : 0;
+    }
+
     /** Delivered and equal. */
     public boolean ok() {
         return deliveryOk && digestsMatch && problems.isEmpty();
@@ -86,6 +95,7 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
         m.put("resends", resends);
         m.put("cpu_percent", round(cpuPercent, 1));
         m.put("primary_cpu_percent", round(primaryCpuPercent, 1));
+        m.put("primary_cpu_ms_per_entry", round(primaryCpuMsPerEntry(), 3));
         m.put("mirror_cpu_percent", round(mirrorCpuPercent, 1));
         m.put("other_cpu_percent", round(otherCpuPercent, 1));
         m.put("gated_percent", round(gatedPercent, 1));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * The ratios a run's scenarios support, each between scenarios of the same shape (site sizes, entry size, WAN) in
@@ -15,7 +16,12 @@ import java.util.Objects;
  *   <li>{@code picsou_over_<protocol>}: Picsou's entries/s over a baseline's, over an emulated WAN;</li>
  *   <li>{@code picsou_primary_vs_none}: Picsou's primary writes/s over the primary alone ({@code none}), without a
  *       WAN cap: how much the stream slows the primary down.</li>
+ *   <li>{@code picsou_primary_cpu_vs_none}: at the same fixed {@code --rate}, without a WAN cap, the primary's CPU
+ *       per entry with Picsou over the primary alone: what the stream costs the primary, free of the saturated
+ *       site's batching, which moves its throughput by more than that cost on a small machine.</li>
  * </ul>
+ * The saturated ratios take saturating scenarios only ({@code --rate 0}); the CPU ratio only scenarios whose
+ * primary kept up with the rate (within 2%).
  */
 public final class BenchSummary {
     private BenchSummary() {
@@ -26,6 +32,9 @@ public final class BenchSummary {
         Map<String, Double> out = new LinkedHashMap<>();
         for (BenchResult picsou : results) {
             BenchScenario p = picsou.scenario();
+            if (p.protocol().equals("picsou") && p.rate() > 0 && !p.wanEmulated() && keptRate(picsou)) {
+                cpuRatio(results, p).ifPresent(v -> out.putIfAbsent("picsou_primary_cpu_vs_none", v));
+            }
             if (!p.protocol().equals("picsou") || !comparable(picsou)) {
                 continue;
             }
@@ -51,6 +60,35 @@ public final class BenchSummary {
             }
         }
         return out;
+    }
+
+    /** Picsou's primary CPU per entry over {@code none}'s at the rate of {@code p}, medians; empty without a pair. */
+    private static OptionalDouble cpuRatio(List<BenchResult> results, BenchScenario p) {
+        List<Double> mine = new ArrayList<>();
+        List<Double> alone = new ArrayList<>();
+        for (BenchResult r : results) {
+            BenchScenario o = r.scenario();
+            if (!keptRate(r) || o.wanEmulated() || o.rate() != p.rate() || o.senders() != p.senders()
+                    || o.entryBytes() != p.entryBytes()) {
+                continue;
+            }
+            if (o.protocol().equals("picsou") && o.receivers() == p.receivers()) {
+                mine.add(r.primaryCpuMsPerEntry());
+            } else if (!o.mirrored()) {
+                alone.add(r.primaryCpuMsPerEntry());
+            }
+        }
+        if (mine.isEmpty() || alone.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(round(median(mine) / median(alone)));
+    }
+
+    /** A fault-free fixed-rate scenario that delivered everything and whose primary kept up with the rate. */
+    private static boolean keptRate(BenchResult r) {
+        BenchScenario s = r.scenario();
+        return r.ok() && s.crashSenders() == 0 && s.crashReceivers() == 0 && s.rate() > 0
+                && r.primaryEntriesPerS() >= 0.98 * s.rate() && r.primaryCpuMsPerEntry() > 0;
     }
 
     /** One line per ratio, for the table and the Markdown. */
@@ -80,6 +118,10 @@ public final class BenchSummary {
                 values.add(metric.of(r));
             }
         }
+        return median(values);
+    }
+
+    private static double median(List<Double> values) {
         values.sort(Double::compare);
         int n = values.size();
         return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;

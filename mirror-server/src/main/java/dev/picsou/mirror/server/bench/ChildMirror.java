@@ -51,7 +51,7 @@ final class ChildMirror implements AutoCloseable {
         cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
                 "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
-                "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", 10)));
+                "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", BenchParams.DEFAULT_ACK_MS)));
         cmd.addAll(JitMode.current().jvmOptions());
         String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
         if (!extra.isEmpty()) {

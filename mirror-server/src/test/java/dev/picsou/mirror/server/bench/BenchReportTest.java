@@ -32,6 +32,28 @@ class BenchReportTest {
                 java.util.Map.entry("picsou_over_ll", 4.0), java.util.Map.entry("picsou_primary_vs_none", 0.818));
     }
 
+    private static BenchResult atRate(String protocol, double rate, double perS, double primaryCpuPercent) {
+        BenchScenario s = new BenchScenario(protocol, 5, 5, 10240, Duration.ZERO, Duration.ofSeconds(1), 0, 0, 0, 0,
+                rate, 100);
+        return new BenchResult(s, perS, perS, 1, 2, 3, 4, 1, 1.05, 0, 50, primaryCpuPercent, 80, 0, 0, 100, 100,
+                true, true, List.of(), java.util.Map.of());
+    }
+
+    @Test
+    void cpuRatioComparesMillisecondsPerEntryAtTheSameRateAndSkipsAPrimaryThatFellBehind() {
+        var ratios = BenchSummary.ratios(List.of(
+                atRate("none", 120, 120, 60), atRate("picsou", 120, 120, 66),   // 5.0 and 5.5 ms per entry
+                atRate("none", 120, 119.9, 63), atRate("picsou", 120, 119.8, 69),
+                atRate("picsou", 120, 100, 50),                                   // fell behind: not counted
+                atRate("none", 150, 150, 30)));                                   // another rate: not counted
+
+        assertThat(ratios).containsOnlyKeys("picsou_primary_cpu_vs_none");
+        double mine = (66 * 10 / 120.0 + 69 * 10 / 119.8) / 2;
+        double alone = (60 * 10 / 120.0 + 63 * 10 / 119.9) / 2;
+        assertThat(ratios.get("picsou_primary_cpu_vs_none")).isCloseTo(mine / alone, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(atRate("none", 120, 120, 60).toJson()).containsEntry("primary_cpu_ms_per_entry", 5.0);
+    }
+
     @Test
     void chartHasOneBarPerScenarioScaledToTheFastestAndMarksFailures() {
         String svg = BenchReport.svg(List.of(result("picsou", 200, true), result("ata", 10, false)));
