@@ -15,7 +15,8 @@ public final class BenchPresets {
     /**
      * The scenarios of preset {@code name}: {@code paper} (docs/performance.md: every protocol at 5+5, 10 KB,
      * 4 Mbit/s per replica and 20 ms; Picsou with one replica crashed per site; {@code none} and Picsou with no
-     * WAN cap, three times in turn, then once each at a fixed 120 entries/s) or {@code smoke} (a 3+3 Picsou run of a few seconds).
+     * WAN cap, three times in turn, then once each at a fixed 120 entries/s) or {@code smoke} (a 3+3 Picsou run of
+     * a few seconds).
      *
      * @param duration overrides the preset's measured time when not null
      * @param warmup   overrides the preset's warmup when not null

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class BenchReportTest {
@@ -50,7 +51,7 @@ class BenchReportTest {
         assertThat(ratios).containsOnlyKeys("picsou_primary_cpu_vs_none");
         double mine = (66 * 10 / 120.0 + 69 * 10 / 119.8) / 2;
         double alone = (60 * 10 / 120.0 + 63 * 10 / 119.9) / 2;
-        assertThat(ratios.get("picsou_primary_cpu_vs_none")).isCloseTo(mine / alone, org.assertj.core.data.Offset.offset(0.001));
+        assertThat(ratios.get("picsou_primary_cpu_vs_none")).isCloseTo(mine / alone, Offset.offset(0.001));
         assertThat(atRate("none", 120, 120, 60).toJson()).containsEntry("primary_cpu_ms_per_entry", 5.0);
     }
 
