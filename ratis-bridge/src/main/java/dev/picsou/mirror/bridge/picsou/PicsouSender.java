@@ -371,6 +371,7 @@ public final class PicsouSender implements StreamSender {
 
     /** Hands ready batches to the transport; returns when the next batch is ready by time. */
     private long flush(long nowNanos, ActionSink out) {
+        queues.moveFrom(j -> silent(j, nowNanos), e -> retarget(e, nowNanos), nowNanos);
         long next = queues.flush(nowNanos, (receiver, batch) -> sendBatch(receiver, batch, nowNanos, out));
         if (state == LinkState.STREAMING && queues.queuedEntries() == 0) {
             // Nothing of ours is waiting: our stream has passed every position in the window.
@@ -435,8 +436,7 @@ public final class PicsouSender implements StreamSender {
         long last = Math.min(dueCursor - 1, window.top());
         // Every entry up to heldThrough is held by a correct receiver: nothing to declare there, only resends to
         // judge and first arrivals to note (each once). The walk below starts after it.
-        long heldThrough = Math.min(last,
-                ReceiverView.heldThrough(views, silent, receiverStakes, quorums.heldStake()));
+        long heldThrough = Math.min(last, ReceiverView.heldThrough(views, silent, receiverStakes, quorums.heldStake()));
         for (var it = unjudgedResends.headSet(heldThrough, true).iterator(); it.hasNext(); ) {
             long seq = it.next();
             it.remove();
@@ -593,20 +593,22 @@ public final class PicsouSender implements StreamSender {
      * crashed; a receiver that acks again is used again.
      */
     private int target(long seq, int attempt, long nowNanos) {
-        int scheduled = schedule.receiver(seq, attempt);
-        if (!silent(scheduled, nowNanos)) {
-            return scheduled;
-        }
-        for (int k = 1; k < params.receivers(); k++) {
+        for (int k = 0; k < params.receivers(); k++) {
             int next = schedule.receiver(seq, attempt + k);
             if (!silent(next, nowNanos)) {
                 return next;
             }
         }
-        return scheduled;
+        return schedule.receiver(seq, attempt);
     }
 
-    /** See {@link ReceiverView#silent}. */
+    /** Where a copy queued for a receiver gone silent goes instead, as {@link #target} picks; -1 once QUACKed. */
+    private int retarget(SentEntry e, long nowNanos) {
+        long seq = e.entry().seq();
+        return seq <= quacks.quacked() ? -1 : target(seq,
+                window.contains(seq) && e.attempt() == window.firstAttempt(seq) ? 0 : e.attempt(), nowNanos);
+    }
+
     private boolean silent(int receiver, long nowNanos) {
         return ReceiverView.silent(views, receiver, firstAckAtNanos, silenceNanos(), nowNanos);
     }

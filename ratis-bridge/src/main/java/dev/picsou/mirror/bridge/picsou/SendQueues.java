@@ -5,6 +5,8 @@ import dev.picsou.mirror.bridge.model.SentEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Per-receiver batching: entries queued for one receiver leave as one frame once they hold
@@ -67,6 +69,31 @@ public final class SendQueues {
 
     public boolean hasQueued(int receiver) {
         return !queues.get(receiver).isEmpty();
+    }
+
+    /**
+     * Moves everything queued for a receiver that {@code gone} names to the receiver {@code retarget} picks for
+     * each entry (in queue order, behind what that receiver already has), or drops the entry when it picks -1.
+     * A crashed receiver's link may never take its queue: left there, those copies would never leave, and the
+     * queue would never look empty (which tells the sender that its stream passed every position, see
+     * {@code PicsouSender#flush}).
+     */
+    public void moveFrom(IntPredicate gone, ToIntFunction<SentEntry> retarget, long nowNanos) {
+        for (int j = 0; j < queues.size(); j++) {
+            ArrayDeque<SentEntry> q = queues.get(j);
+            if (q.isEmpty() || !gone.test(j)) {
+                continue;
+            }
+            List<SentEntry> moving = new ArrayList<>(q);
+            q.clear();
+            queuedBytes[j] = 0;
+            for (SentEntry e : moving) {
+                int to = retarget.applyAsInt(e);
+                if (to >= 0) {
+                    add(to, e, nowNanos);
+                }
+            }
+        }
     }
 
     /** Total entries waiting in all queues. */

@@ -177,6 +177,29 @@ class PicsouSenderTest {
     }
 
     @Test
+    void aCopyQueuedForAReceiverWhoseLinkNeverOpenedLeavesForAnotherOnceThatReceiverIsSilent() {
+        PicsouParams p = cft(3, 3);
+        SendSchedule schedule = new SendSchedule(p);
+        assertThat(schedule.receiver(6, 0)).as("the fixture: sender 0 sends seq 6 to receiver 2").isEqualTo(2);
+        PicsouSender first = new PicsouSender(0, p, 0);
+        RecordingSink out = new RecordingSink();
+        first.onLinkWritable(2, false, 0, out); // receiver 2 crashed before its link ever opened
+        commitAll(first, 6, 0).transmissions().forEach(t -> assertThat(t[2]).isNotEqualTo(2L));
+
+        // Receivers 0 and 1 ack everything but 6, then again once receiver 2's silence is long enough to count.
+        first.onFrame(ack(p, 0, 0, 5, 5), MS, out);
+        first.onFrame(ack(p, 1, 0, 5, 5), MS, out);
+        long later = 10 * p.initialRetransmitTimeoutNanos();
+        first.onFrame(ack(p, 0, 0, 5, 5), later, out);
+        first.onFrame(ack(p, 1, 0, 5, 5), later, out);
+        first.onTick(later, out);
+
+        assertThat(out.transmissions()).as("seq 6 left, to a receiver that acks")
+                .anySatisfy(t -> assertThat(t).containsExactly(0L, 6L, (long) schedule.receiver(6, 1)));
+        assertThat(first.toString()).contains("queued=0");
+    }
+
+    @Test
     void aLateCopyOfAnOldAckRightBehindANewerOneDoesNotLowerTheView() {
         PicsouParams p = cft(3, 3);
         PicsouSender second = new PicsouSender(1, p, 0);
