@@ -87,8 +87,8 @@ public final class BenchSummary {
     /** A fault-free fixed-rate scenario that delivered everything and whose primary kept up with the rate. */
     private static boolean keptRate(BenchResult r) {
         BenchScenario s = r.scenario();
-        return r.ok() && s.crashSenders() == 0 && s.crashReceivers() == 0 && s.rate() > 0
-                && r.primaryEntriesPerS() >= 0.98 * s.rate() && r.primaryCpuMsPerEntry() > 0;
+        return faultFreeAndDelivered(r) && s.rate() > 0 && r.primaryEntriesPerS() >= 0.98 * s.rate()
+                && r.primaryCpuMsPerEntry() > 0;
     }
 
     /** One line per ratio, for the table and the Markdown. */
@@ -98,9 +98,13 @@ public final class BenchSummary {
         return lines;
     }
 
+    /** A saturating fault-free scenario that delivered everything. */
     private static boolean comparable(BenchResult r) {
-        BenchScenario s = r.scenario();
-        return r.ok() && s.crashSenders() == 0 && s.crashReceivers() == 0 && s.rate() == 0 && r.entriesPerS() > 0;
+        return faultFreeAndDelivered(r) && r.scenario().rate() == 0 && r.entriesPerS() > 0;
+    }
+
+    private static boolean faultFreeAndDelivered(BenchResult r) {
+        return r.ok() && r.scenario().crashSenders() == 0 && r.scenario().crashReceivers() == 0;
     }
 
     private static boolean sameShape(BenchScenario a, BenchScenario b) {
