@@ -67,6 +67,8 @@ public final class BenchRunner {
     private final boolean pinnable;
     private boolean pinned;
     private ChildMirror child;
+    /** A new mirror process has not been placed yet. */
+    private boolean pinChild;
 
     /** {@code progress} gets one line per second of every scenario, or null for none. */
     public BenchRunner(Settings settings, PrintStream progress) {
@@ -91,16 +93,19 @@ public final class BenchRunner {
             }
             for (int i = 0; i < scenarios.size(); i++) {
                 BenchScenario s = scenarios.get(i);
+                replaceDeadChild();
                 place(s);
                 say("[" + (i + 1) + "/" + scenarios.size() + "] " + s.label());
                 String name = "s" + (i + 1) + "-" + s.protocol();
                 Path mirrorDir = mirrorBase().resolve(name + "-mirror");
-                try {
-                    results.add(runOne(s, settings.directory().resolve(name), mirrorDir));
-                } finally {
-                    deleteQuietly(settings.directory().resolve(name));
-                    deleteQuietly(mirrorDir);
+                BenchResult result = runAndClean(s, settings.directory().resolve(name), mirrorDir);
+                if (!result.ok() && replaceDeadChild()) {
+                    say("  the mirror's process died during the scenario: running it again with a new one (its JIT"
+                            + " starts cold)");
+                    place(s);
+                    result = runAndClean(s, settings.directory().resolve(name), mirrorDir);
                 }
+                results.add(result);
             }
         } finally {
             if (child != null) {
@@ -113,6 +118,32 @@ public final class BenchRunner {
         return results;
     }
 
+    private BenchResult runAndClean(BenchScenario s, Path dir, Path mirrorDir) throws InterruptedException {
+        try {
+            return runOne(s, dir, mirrorDir);
+        } finally {
+            deleteQuietly(dir);
+            deleteQuietly(mirrorDir);
+        }
+    }
+
+    /**
+     * Starts a new mirror process when the current one has ended: a Ratis server exits its JVM on fatal errors (one
+     * run lost every later scenario to a gRPC port that another process bound between the pick and the bind).
+     *
+     * @return whether the process had ended
+     */
+    private boolean replaceDeadChild() throws IOException {
+        if (child == null || child.alive()) {
+            return false;
+        }
+        say("  the mirror's process ended (exit code " + child.exitCode() + "); starting a new one");
+        child.close();
+        child = ChildMirror.launch();
+        pinChild = true;
+        return true;
+    }
+
     private Path mirrorBase() {
         return settings.mirrorDirectory() != null ? settings.mirrorDirectory() : settings.directory();
     }
@@ -120,9 +151,10 @@ public final class BenchRunner {
     /** Pins or unpins this process (CPU 0) and the mirror's (CPU 1) for scenario {@code s}. */
     private void place(BenchScenario s) {
         boolean pin = pinnable && settings.pin().pins(s);
-        if (pin == pinned) {
+        if (pin == pinned && !pinChild) {
             return;
         }
+        pinChild = false;
         long self = ProcessHandle.current().pid();
         if (pin) {
             CpuPinning.pin(self, 0);

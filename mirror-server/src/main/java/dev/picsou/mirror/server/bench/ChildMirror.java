@@ -127,6 +127,16 @@ final class ChildMirror implements AutoCloseable {
         return process.pid();
     }
 
+    /** Whether the child process still runs. */
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The child's exit code; -1 while it runs. */
+    int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     /** CPU time of the child process so far, nanoseconds. */
     long cpuNanos() {
         return cpuNanos;

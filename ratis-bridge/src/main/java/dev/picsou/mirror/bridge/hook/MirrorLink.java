@@ -91,7 +91,7 @@ public final class MirrorLink implements MirrorApplyListener, AutoCloseable {
         transport.start();
         ingestor.start();
         transitionTo(LinkEndpointState.WAITING_FOR_STORE, "started");
-        driver.start();
+        driver.start(transport.sharedEventLoop().orElse(null));
         return this;
     }
 

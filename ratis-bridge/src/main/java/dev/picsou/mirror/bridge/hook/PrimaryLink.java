@@ -123,7 +123,7 @@ public final class PrimaryLink implements AutoCloseable {
         }
         transport.start();
         transitionTo(LinkEndpointState.WAITING_FOR_STORE, "started");
-        driver.start();
+        driver.start(transport.sharedEventLoop().orElse(null));
         if (durability.isSync()) {
             housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "picsou-sync-" + localSite + "-" + index);

@@ -10,10 +10,13 @@
  * <ul>
  *   <li><b>Ratis apply thread</b> (one per replica): numbers entries and writes the outbox (primary), applies ingest
  *       batches (mirror), takes snapshots, restores stores after an install. It only enqueues into the link.</li>
- *   <li><b>Driver thread</b> (one {@link dev.picsou.mirror.bridge.hook.PicsouDriver} per link endpoint): the only
+ *   <li><b>Driver</b> (one {@link dev.picsou.mirror.bridge.hook.PicsouDriver} per link endpoint): the only
  *       thread that touches a protocol engine; carries out its actions (transport sends, outbox deletes on QUACK,
- *       hand-off of delivered entries to the ingestor).</li>
- *   <li><b>Transport threads</b> (Netty event loops, the in-memory hub): only enqueue frames into the driver.</li>
+ *       hand-off of delivered entries to the ingestor). It runs on the transport's event loop when the transport
+ *       offers one ({@link dev.picsou.mirror.bridge.transport.Transport#sharedEventLoop()}: Netty with one I/O
+ *       thread), else on a thread of its own.</li>
+ *   <li><b>Transport threads</b> (Netty event loops, the in-memory hub): only enqueue frames into the driver (on
+ *       a shared loop, the driver then steps the engine in the same loop iteration).</li>
  *   <li><b>Ingest thread</b> (mirror): batches delivered entries and proposes them through an async RaftClient,
  *       at most {@code maxInFlight} outstanding; the only thread that may wait.</li>
  *   <li><b>Sync-mode helpers</b> (primary, sync mode only): a housekeeping thread for the timeout policy and one

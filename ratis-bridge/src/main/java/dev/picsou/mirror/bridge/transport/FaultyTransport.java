@@ -3,8 +3,10 @@ package dev.picsou.mirror.bridge.transport;
 import dev.picsou.mirror.bridge.model.Frame;
 import dev.picsou.mirror.bridge.wire.FrameCodec;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -186,6 +188,11 @@ public final class FaultyTransport implements Transport {
         } catch (RuntimeException e) {
             log.warn("{}: delayed send to {} failed", self(), peer, e);
         }
+    }
+
+    @Override
+    public Optional<ScheduledExecutorService> sharedEventLoop() {
+        return delegate.sharedEventLoop();
     }
 
     @Override

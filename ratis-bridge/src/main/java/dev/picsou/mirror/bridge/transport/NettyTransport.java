@@ -10,7 +10,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -156,6 +158,16 @@ public final class NettyTransport implements Transport {
             return;
         }
         link.send(frame, size);
+    }
+
+    /** The event loop, when the transport runs on exactly one ({@code ioThreads} 1, the default). */
+    @Override
+    public Optional<ScheduledExecutorService> sharedEventLoop() {
+        EventLoopGroup loops = group;
+        if (loops == null || config.ioThreads() != 1 || lifecycle.get() != Lifecycle.STARTED) {
+            return Optional.empty();
+        }
+        return Optional.of(loops.next());
     }
 
     @Override

@@ -6,8 +6,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -112,6 +114,11 @@ public final class RateLimitedTransport implements Transport {
         if (schedule) {
             pace(bucket, 0);
         }
+    }
+
+    @Override
+    public Optional<ScheduledExecutorService> sharedEventLoop() {
+        return delegate.sharedEventLoop();
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.picsou.mirror.bridge.transport;
 
 import dev.picsou.mirror.bridge.model.Frame;
 
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+
 /**
  * The cross-site channel of one replica: best-effort, per-peer FIFO delivery of {@link Frame}s, with writability
  * as the backpressure signal. Every implementation and decorator shares this contract:
@@ -57,6 +60,17 @@ public interface Transport extends AutoCloseable {
      * {@link TransportListener#onWritabilityChanged} to report true.
      */
     boolean isWritable(PeerId peer);
+
+    /**
+     * The one thread that runs every I/O callback of this transport, offered to the protocol driver of the same
+     * replica so that it runs there too and a frame needs no hand-off to another thread in either direction.
+     * Present only after {@link #start()}, and only when a single thread does all of this transport's I/O and runs
+     * submitted tasks one at a time, in order. Its tasks must not block for long: they hold up the I/O. Empty by
+     * default; decorators offer their inner transport's.
+     */
+    default Optional<ScheduledExecutorService> sharedEventLoop() {
+        return Optional.empty();
+    }
 
     /** Stops everything within a bounded time; idempotent; never throws. */
     @Override

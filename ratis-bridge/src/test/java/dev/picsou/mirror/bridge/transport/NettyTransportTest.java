@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.picsou.mirror.bridge.model.DataFrame;
+import dev.picsou.mirror.bridge.model.Frame;
 import dev.picsou.mirror.bridge.wire.FrameCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +69,52 @@ class NettyTransportTest {
         directory.register(self, t.boundAddress());
         opened.add(t);
         return t;
+    }
+
+    @Test
+    void withOneIoThreadTheSharedEventLoopIsTheThreadThatDeliversFrames() throws Exception {
+        PeerId self = new PeerId("west", 2);
+        AtomicReference<Thread> deliveredOn = new AtomicReference<>();
+        NettyTransport c = open(self, new TransportListener() {
+            @Override
+            public void onFrame(PeerId from, Frame frame) {
+                deliveredOn.compareAndSet(null, Thread.currentThread());
+            }
+
+            @Override
+            public void onWritabilityChanged(PeerId peer, boolean writable) {
+            }
+        });
+        Optional<ScheduledExecutorService> loop = c.sharedEventLoop();
+        assertThat(loop).isPresent();
+        CompletableFuture<Thread> taskRanOn = new CompletableFuture<>();
+        loop.get().execute(() -> taskRanOn.complete(Thread.currentThread()));
+
+        await().atMost(PATIENCE).until(() -> a.isWritable(self));
+        a.send(self, SampleFrames.data(EAST0, self, 1, 32));
+        await().atMost(PATIENCE).until(() -> deliveredOn.get() != null);
+        assertThat(taskRanOn.get(20, TimeUnit.SECONDS)).isSameAs(deliveredOn.get());
+    }
+
+    @Test
+    void noSharedEventLoopBeforeStartNorWithSeveralIoThreads() {
+        NettyTransportConfig two = NettyTransportConfig.builder(new PeerId("west", 3),
+                new InetSocketAddress("127.0.0.1", 0), directory).ioThreads(2).build();
+        NettyTransport t = new NettyTransport(two, lb);
+        opened.add(t);
+        assertThat(t.sharedEventLoop()).isEmpty();
+        t.start();
+        assertThat(t.sharedEventLoop()).isEmpty();
+
+        NettyTransportConfig one = NettyTransportConfig.builder(new PeerId("west", 4),
+                new InetSocketAddress("127.0.0.1", 0), directory).ioThreads(1).build();
+        NettyTransport u = new NettyTransport(one, lb);
+        opened.add(u);
+        assertThat(u.sharedEventLoop()).isEmpty();
+        u.start();
+        assertThat(u.sharedEventLoop()).isPresent();
+        u.close();
+        assertThat(u.sharedEventLoop()).isEmpty();
     }
 
     @Test
