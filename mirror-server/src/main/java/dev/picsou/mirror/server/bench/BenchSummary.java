@@ -15,7 +15,10 @@ import java.util.OptionalDouble;
  * <ul>
  *   <li>{@code picsou_over_<protocol>}: Picsou's entries/s over a baseline's, over an emulated WAN;</li>
  *   <li>{@code picsou_primary_vs_none}: Picsou's primary writes/s over the primary alone ({@code none}), without a
- *       WAN cap: how much the stream slows the primary down.</li>
+ *       WAN cap: how much the stream slows the primary down;</li>
+ *   <li>{@code picsou_primary_vs_none_pair_min} and {@code _pair_max}: the lowest and highest of the same ratio
+ *       taken pair by pair, each such Picsou scenario over the {@code none} scenario that ran last before it, when
+ *       there are two pairs or more: how far the machine moved the ratio within the run.</li>
  *   <li>{@code picsou_primary_cpu_vs_none}: at the same fixed {@code --rate}, without a WAN cap, the primary's CPU
  *       per entry with Picsou over the primary alone: what the stream costs the primary, free of the saturated
  *       site's batching, which moves its throughput by more than that cost on a small machine.</li>
@@ -59,7 +62,34 @@ public final class BenchSummary {
                 }
             }
         }
+        pairSpread(results, out);
         return out;
+    }
+
+    /** The lowest and highest primary ratio of a Picsou scenario to the {@code none} scenario that ran before it. */
+    private static void pairSpread(List<BenchResult> results, Map<String, Double> out) {
+        List<Double> pairs = new ArrayList<>();
+        BenchResult lastAlone = null;
+        for (BenchResult r : results) {
+            BenchScenario s = r.scenario();
+            if (!comparable(r) || s.wanEmulated()) {
+                continue;
+            }
+            if (!s.mirrored()) {
+                lastAlone = r;
+            } else if (s.protocol().equals("picsou") && lastAlone != null
+                    && lastAlone.scenario().senders() == s.senders()
+                    && lastAlone.scenario().entryBytes() == s.entryBytes()) {
+                pairs.add(r.primaryEntriesPerS() / lastAlone.primaryEntriesPerS());
+                lastAlone = null;
+            }
+        }
+        if (pairs.size() >= 2) {
+            out.put("picsou_primary_vs_none_pair_min", round(pairs.stream().mapToDouble(Double::doubleValue).min()
+                    .orElseThrow()));
+            out.put("picsou_primary_vs_none_pair_max", round(pairs.stream().mapToDouble(Double::doubleValue).max()
+                    .orElseThrow()));
+        }
     }
 
     /** Picsou's primary CPU per entry over {@code none}'s at the rate of {@code p}, medians; empty without a pair. */

@@ -30,7 +30,23 @@ class BenchReportTest {
                 result("none", 0, 0, 110, true), result("picsou", 0, 0, 10, true)));
 
         assertThat(ratios).containsExactly(java.util.Map.entry("picsou_over_ata", 20.0),
-                java.util.Map.entry("picsou_over_ll", 4.0), java.util.Map.entry("picsou_primary_vs_none", 0.818));
+                java.util.Map.entry("picsou_over_ll", 4.0), java.util.Map.entry("picsou_primary_vs_none", 0.818),
+                java.util.Map.entry("picsou_primary_vs_none_pair_min", 0.091), // 10 / 110
+                java.util.Map.entry("picsou_primary_vs_none_pair_max", 0.9));  // 90 / 100
+    }
+
+    @Test
+    void pairSpreadTakesEachPicsouScenarioOverTheNoneThatRanJustBeforeIt() {
+        var ratios = BenchSummary.ratios(List.of(
+                result("none", 0, 0, 200, true), result("picsou", 0, 0, 190, true),   // 0.95
+                result("picsou", 0, 0, 500, true),                                      // no none before it
+                result("none", 0, 0, 300, false), result("none", 0, 0, 250, true),     // the failed one is skipped
+                result("picsou", 0, 0, 200, true)));                                    // 0.8
+
+        assertThat(ratios.get("picsou_primary_vs_none_pair_min")).isEqualTo(0.8);
+        assertThat(ratios.get("picsou_primary_vs_none_pair_max")).isEqualTo(0.95);
+        assertThat(BenchSummary.ratios(List.of(result("none", 0, 0, 200, true), result("picsou", 0, 0, 190, true))))
+                .doesNotContainKey("picsou_primary_vs_none_pair_min");
     }
 
     private static BenchResult atRate(String protocol, double rate, double perS, double primaryCpuPercent) {
