@@ -98,23 +98,24 @@ class NettyTransportTest {
 
     @Test
     void noSharedEventLoopBeforeStartNorWithSeveralIoThreads() {
-        NettyTransportConfig two = NettyTransportConfig.builder(new PeerId("west", 3),
-                new InetSocketAddress("127.0.0.1", 0), directory).ioThreads(2).build();
-        NettyTransport t = new NettyTransport(two, lb);
-        opened.add(t);
-        assertThat(t.sharedEventLoop()).isEmpty();
-        t.start();
-        assertThat(t.sharedEventLoop()).isEmpty();
+        NettyTransport two = unstarted(new PeerId("west", 3), 2);
+        assertThat(two.sharedEventLoop()).isEmpty();
+        two.start();
+        assertThat(two.sharedEventLoop()).isEmpty();
 
-        NettyTransportConfig one = NettyTransportConfig.builder(new PeerId("west", 4),
-                new InetSocketAddress("127.0.0.1", 0), directory).ioThreads(1).build();
-        NettyTransport u = new NettyTransport(one, lb);
-        opened.add(u);
-        assertThat(u.sharedEventLoop()).isEmpty();
-        u.start();
-        assertThat(u.sharedEventLoop()).isPresent();
-        u.close();
-        assertThat(u.sharedEventLoop()).isEmpty();
+        NettyTransport one = unstarted(new PeerId("west", 4), 1);
+        assertThat(one.sharedEventLoop()).isEmpty();
+        one.start();
+        assertThat(one.sharedEventLoop()).isPresent();
+        one.close();
+        assertThat(one.sharedEventLoop()).isEmpty();
+    }
+
+    private NettyTransport unstarted(PeerId self, int ioThreads) {
+        NettyTransport t = new NettyTransport(NettyTransportConfig.builder(self,
+                new InetSocketAddress("127.0.0.1", 0), directory).ioThreads(ioThreads).build(), lb);
+        opened.add(t);
+        return t;
     }
 
     @Test
