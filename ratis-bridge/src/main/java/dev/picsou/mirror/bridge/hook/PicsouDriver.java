@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>On its own thread</b> ({@code null} loop): the thread parks until an event or the deadline.</li>
  * </ul>
  * Either way events run one at a time, in submission order, on one thread at a time, and the engine is ticked at
- * its deadline and at least every {@link #MAX_PARK_NANOS}.
+ * its deadline and at least every {@link #MAX_PARK_NANOS}. On a loop, a long event holds up that transport's I/O
+ * while it runs: the attach that replays a large outbox after a restart is the one such event (bounded by the
+ * outbox cap when one is set); frames wait in the socket buffers meanwhile.
  *
  * <p>The engine is reachable only through events, so it is never touched by two threads. The sink runs on the
  * driver's thread and must not block for long (sending is non-blocking; storage writes are small).
