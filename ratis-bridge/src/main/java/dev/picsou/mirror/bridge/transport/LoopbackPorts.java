@@ -27,7 +27,8 @@ import java.util.SplittableRandom;
  * the probe here sees those.
  *
  * <p>Candidates are drawn at random (a collision between processes picking at the same moment is then unlikely)
- * and each is probed by binding it; the ports are distinct. Falls back to kernel-chosen ports when the range below
+ * and each is probed by binding it on every address and without {@code SO_REUSEADDR} ({@link #bindable}); the
+ * ports are distinct. Falls back to kernel-chosen ports when the range below
  * the ephemeral one is too small.
  */
 public final class LoopbackPorts {
@@ -85,9 +86,16 @@ public final class LoopbackPorts {
         }
     }
 
-    private static boolean bindable(int port) {
+    /**
+     * Whether a server could bind {@code port} now on every address: the probe binds the wildcard address (as
+     * Ratis' gRPC server does), which fails when any address holds the port, and without {@code SO_REUSEADDR}, which
+     * fails while connections of an earlier server on that port linger in TIME_WAIT (a server that does not set
+     * the option could not bind it either).
+     */
+    static boolean bindable(int port) {
         try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(port), 1);
             return true;
         } catch (IOException e) {
             return false;

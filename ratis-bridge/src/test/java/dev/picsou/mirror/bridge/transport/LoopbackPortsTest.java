@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +52,32 @@ class LoopbackPortsTest {
                 assertThat(LoopbackPorts.free(50)).doesNotContain(taken);
             }
         }
+    }
+
+    /** Ratis' gRPC server binds the wildcard address: a port held on any address would make it exit its JVM. */
+    @Test
+    void aPortHeldOnTheWildcardAddressIsNotBindable() throws Exception {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(0));
+            assertThat(LoopbackPorts.bindable(s.getLocalPort())).isFalse();
+        }
+    }
+
+    /** A server without SO_REUSEADDR cannot bind a port whose earlier connections linger in TIME_WAIT. */
+    @Test
+    void aPortWhoseConnectionsLingerInTimeWaitIsNotBindable() throws Exception {
+        int port;
+        try (ServerSocket server = new ServerSocket()) {
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            port = server.getLocalPort();
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                Socket accepted = server.accept();
+                accepted.close(); // the side that closes first keeps the connection in TIME_WAIT, on the server port
+                assertThat(client.getInputStream().read()).isEqualTo(-1);
+            }
+        }
+        assertThat(LoopbackPorts.bindable(port)).isFalse();
     }
 
     @Test
