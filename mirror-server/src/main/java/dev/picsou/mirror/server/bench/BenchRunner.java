@@ -67,8 +67,6 @@ public final class BenchRunner {
     private final boolean pinnable;
     private boolean pinned;
     private ChildMirror child;
-    /** A new mirror process has not been placed yet. */
-    private boolean pinChild;
 
     /** {@code progress} gets one line per second of every scenario, or null for none. */
     public BenchRunner(Settings settings, PrintStream progress) {
@@ -102,7 +100,6 @@ public final class BenchRunner {
                 if (!result.ok() && replaceDeadChild()) {
                     say("  the mirror's process died during the scenario: running it again with a new one (its JIT"
                             + " starts cold)");
-                    place(s);
                     result = runAndClean(s, settings.directory().resolve(name), mirrorDir);
                 }
                 results.add(result);
@@ -140,7 +137,9 @@ public final class BenchRunner {
         say("  the mirror's process ended (exit code " + child.exitCode() + "); starting a new one");
         child.close();
         child = ChildMirror.launch();
-        pinChild = true;
+        if (pinned) {
+            CpuPinning.pin(child.pid(), 1);
+        }
         return true;
     }
 
@@ -151,10 +150,9 @@ public final class BenchRunner {
     /** Pins or unpins this process (CPU 0) and the mirror's (CPU 1) for scenario {@code s}. */
     private void place(BenchScenario s) {
         boolean pin = pinnable && settings.pin().pins(s);
-        if (pin == pinned && !pinChild) {
+        if (pin == pinned) {
             return;
         }
-        pinChild = false;
         long self = ProcessHandle.current().pid();
         if (pin) {
             CpuPinning.pin(self, 0);

@@ -1,6 +1,7 @@
 package dev.picsou.mirror.server.bench;
 
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,8 +54,7 @@ public final class BenchSummary {
             } else {
                 for (BenchResult other : results) {
                     BenchScenario o = other.scenario();
-                    if (!o.mirrored() && comparable(other) && o.senders() == p.senders()
-                            && o.entryBytes() == p.entryBytes()) {
+                    if (!o.mirrored() && comparable(other) && samePrimarySite(o, p)) {
                         double primary = median(results, p, BenchResult::primaryEntriesPerS);
                         double alone = median(results, o, BenchResult::primaryEntriesPerS);
                         out.putIfAbsent("picsou_primary_vs_none", round(primary / alone));
@@ -78,17 +78,15 @@ public final class BenchSummary {
             if (!s.mirrored()) {
                 lastAlone = r;
             } else if (s.protocol().equals("picsou") && lastAlone != null
-                    && lastAlone.scenario().senders() == s.senders()
-                    && lastAlone.scenario().entryBytes() == s.entryBytes()) {
+                    && samePrimarySite(lastAlone.scenario(), s)) {
                 pairs.add(r.primaryEntriesPerS() / lastAlone.primaryEntriesPerS());
                 lastAlone = null;
             }
         }
         if (pairs.size() >= 2) {
-            out.put("picsou_primary_vs_none_pair_min", round(pairs.stream().mapToDouble(Double::doubleValue).min()
-                    .orElseThrow()));
-            out.put("picsou_primary_vs_none_pair_max", round(pairs.stream().mapToDouble(Double::doubleValue).max()
-                    .orElseThrow()));
+            DoubleSummaryStatistics spread = pairs.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+            out.put("picsou_primary_vs_none_pair_min", round(spread.getMin()));
+            out.put("picsou_primary_vs_none_pair_max", round(spread.getMax()));
         }
     }
 
@@ -98,8 +96,7 @@ public final class BenchSummary {
         List<Double> alone = new ArrayList<>();
         for (BenchResult r : results) {
             BenchScenario o = r.scenario();
-            if (!keptRate(r) || o.wanEmulated() || o.rate() != p.rate() || o.senders() != p.senders()
-                    || o.entryBytes() != p.entryBytes()) {
+            if (!keptRate(r) || o.wanEmulated() || o.rate() != p.rate() || !samePrimarySite(o, p)) {
                 continue;
             }
             if (o.protocol().equals("picsou") && o.receivers() == p.receivers()) {
@@ -135,6 +132,11 @@ public final class BenchSummary {
 
     private static boolean faultFreeAndDelivered(BenchResult r) {
         return r.ok() && r.scenario().crashSenders() == 0 && r.scenario().crashReceivers() == 0;
+    }
+
+    /** The same primary site and load: replica count and entry size (the mirror and the WAN aside). */
+    private static boolean samePrimarySite(BenchScenario a, BenchScenario b) {
+        return a.senders() == b.senders() && a.entryBytes() == b.entryBytes();
     }
 
     private static boolean sameShape(BenchScenario a, BenchScenario b) {

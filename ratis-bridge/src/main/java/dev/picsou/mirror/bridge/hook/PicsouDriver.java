@@ -60,7 +60,7 @@ public final class PicsouDriver implements AutoCloseable {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final Runnable drainTask = this::drainOnLoop;
     private volatile boolean running = true;
-    private volatile boolean started;
+    private boolean started; // under start()'s lock
     private volatile long eventsProcessed;
     /** The driver's own thread, or (loop mode) the loop's thread once a drain ran on it. */
     private volatile Thread thread;
@@ -246,7 +246,9 @@ public final class PicsouDriver implements AutoCloseable {
     }
 
     private void drainOnLoop() {
-        thread = Thread.currentThread();
+        if (thread == null) {
+            thread = Thread.currentThread(); // a single-threaded loop: the same thread every time
+        }
         // Cleared first: an event added after this point queues another drain, so none is left behind.
         drainQueued.set(false);
         if (!running) {
