@@ -65,6 +65,7 @@ public final class BenchRunner {
     private final Settings settings;
     private final PrintStream progress;
     private final boolean pinnable;
+    private final DataHeadroom headroom;
     private boolean pinned;
     private ChildMirror child;
 
@@ -73,6 +74,8 @@ public final class BenchRunner {
         this.settings = settings;
         this.progress = progress;
         this.pinnable = settings.pin() != Pinning.NEVER && CpuPinning.available();
+        this.headroom = new DataHeadroom(settings.mirrorDirectory() == null ? List.of(settings.directory())
+                : List.of(settings.directory(), settings.mirrorDirectory()), settings.separateMirror() ? 2 : 1);
     }
 
     /** Runs every scenario in order; a scenario that fails to run yields a result with the problem. */
@@ -189,6 +192,14 @@ public final class BenchRunner {
     }
 
     private BenchResult measure(BenchScenario s, Path dir, Path mirrorDir) throws IOException, InterruptedException {
+        DataHeadroom.Reading room = headroom.read();
+        if (room.bytes() < DataHeadroom.FLOOR_BYTES) {
+            say("  not started: " + room.describe());
+            return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
+                    List.of("not started: the data directories have too little room (" + room.describe()
+                            + ", a scenario needs " + (DataHeadroom.FLOOR_BYTES >> 20) + " MiB at least)"),
+                    Map.of());
+        }
         PicsouParams params = BenchParams.of(s);
         BenchLinks links = BenchLinks.allocate(s.senders(), s.receivers());
         MirrorHandle mirror = null;
@@ -208,10 +219,19 @@ public final class BenchRunner {
             long maxBacklog = s.mirrored() ? BenchParams.maxBacklogEntries(s, params) : Long.MAX_VALUE;
             BenchLoad load = new BenchLoad(p.site().client(), s.entryBytes(), s.inFlight(), s.rate(),
                     () -> p.committedSeq() - m.durableMax(), maxBacklog).start();
-            watch(s, s.warmup(), p, m, load);
-            Sample before = sample(p, m, load);
-            watch(s, s.duration(), p, m, load);
+            DataHeadroom.Guard guard = new DataHeadroom.Guard(DataHeadroom.FLOOR_BYTES);
+            Sample start = sample(p, m, load);
+            String stopped = watch(s.warmup(), p, m, load, guard);
+            // Stopped in the warmup, the scenario (failed either way) reports what ran of the warmup.
+            Sample before = stopped == null ? sample(p, m, load) : start;
+            if (stopped == null) {
+                stopped = watch(s.duration(), p, m, load, guard);
+            }
             Sample after = sample(p, m, load);
+            if (stopped != null) {
+                say("  " + stopped);
+                problems.add(stopped);
+            }
             if (!load.stop(60)) {
                 problems.add("client writes still in flight 60 s after the load stopped");
             }
@@ -332,16 +352,23 @@ public final class BenchRunner {
         return new Verification(0, 0, applied && same, same);
     }
 
-    /** Sleeps through {@code span}, printing a progress line every second. */
-    private void watch(BenchScenario s, Duration span, PrimarySite p, MirrorHandle m, BenchLoad load)
+    /**
+     * Sleeps through {@code span}, printing a progress line every second; returns early, with the reason, when the
+     * data directories run out of room ({@link DataHeadroom}), else null.
+     */
+    private String watch(Duration span, PrimarySite p, MirrorHandle m, BenchLoad load, DataHeadroom.Guard guard)
             throws InterruptedException {
         long end = System.nanoTime() + span.toNanos();
         while (true) {
             long left = end - System.nanoTime();
             if (left <= 0) {
-                return;
+                return null;
             }
             Thread.sleep(Math.min(1000, Math.max(1, left / 1_000_000)));
+            String stop = guard.observe(headroom.read());
+            if (stop != null) {
+                return stop;
+            }
             if (progress != null) {
                 progress.printf(Locale.ROOT, "  acked %,d | committed %,d | mirrored %,d | QUACKed %,d%n",
                         load.acked(), p.committedSeq(), m == null ? 0 : m.durableMax(), p.quackedSeq());

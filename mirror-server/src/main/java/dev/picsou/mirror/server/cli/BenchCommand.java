@@ -2,6 +2,7 @@ package dev.picsou.mirror.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.picsou.mirror.server.bench.BenchDirectories;
 import dev.picsou.mirror.server.bench.BenchPresets;
 import dev.picsou.mirror.server.bench.BenchReport;
 import dev.picsou.mirror.server.bench.BenchResult;
@@ -36,6 +37,11 @@ import picocli.CommandLine.Spec;
                 + "mirror replica, stream and state digests equal).",
                 "Exit: 0 every scenario delivered and matched, 1 one did not, 2 bad options."})
 public final class BenchCommand implements Callable<Integer> {
+    private static final Path TEMP = Path.of(System.getProperty("java.io.tmpdir"));
+    private static final String TEMP_PREFIX = "picsou-bench-";
+    private static final Path SHM = Path.of("/dev/shm");
+    private static final String SHM_PREFIX = "picsou-bench-mirror-";
+
     static {
         // Before anything uses CompletableFuture: see CommonPool (a thread per Ratis append otherwise).
         CommonPool.ensure();
@@ -166,8 +172,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             System.err.println("bench: asked for --jit " + wanted + " but this JVM runs " + JitMode.current());
         }
+        removeAbandonedRuns();
         boolean temporary = dir == null;
-        Path base = temporary ? Files.createTempDirectory("picsou-bench-") : Files.createDirectories(dir);
+        Path base = temporary ? BenchDirectories.create(TEMP, TEMP_PREFIX) : Files.createDirectories(dir);
         Path mirrorBase = mirrorBase();
         // An interrupted run must not leave gigabytes in /dev/shm (memory) or the temporary directory.
         Thread cleanup = new Thread(() -> {
@@ -277,11 +284,20 @@ public final class BenchCommand implements Callable<Integer> {
             }
             return Files.createDirectories(p);
         }
-        Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return Files.createTempDirectory(shm, "picsou-bench-mirror-");
+        if (Files.isDirectory(SHM) && Files.isWritable(SHM)) {
+            return BenchDirectories.create(SHM, SHM_PREFIX);
         }
         return null;
+    }
+
+    /** Deletes what runs killed outright (kill -9, the out-of-memory killer) left in the default directories. */
+    private void removeAbandonedRuns() {
+        List<BenchDirectories.Removed> removed = new ArrayList<>(BenchDirectories.removeAbandoned(TEMP, TEMP_PREFIX));
+        removed.addAll(BenchDirectories.removeAbandoned(SHM, SHM_PREFIX));
+        for (BenchDirectories.Removed r : removed) {
+            System.err.printf(java.util.Locale.ROOT, "bench: deleted %s (%,d MiB), left by a run that was killed%n",
+                    r.directory(), r.bytes() >> 20);
+        }
     }
 
     private static void deleteQuietly(Path dir) {
