@@ -153,4 +153,53 @@ class PicsouReceiverTest {
         receiver.onTick(10 * params.initialRetransmitTimeoutNanos(), out);
         assertThat(out.delivered).extracting(Entry::seq).containsExactly(1L, 2L, 1L);
     }
+
+    @Test
+    void anEntryTheSiteNeverCommitsIsProposedAgainAtDoublingIntervalsUpToSixtyFourTimeouts() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+        long t = params.initialRetransmitTimeoutNanos();
+        receiver.onFrame(data(0, 2, entry2(1)), 0, out);
+
+        List<Long> proposedAt = new ArrayList<>();
+        for (long now = 0; now <= 400 * t; now += t / 4) {
+            int before = out.delivered.size();
+            receiver.onTick(now, out);
+            if (out.delivered.size() > before) {
+                proposedAt.add(now / t);
+            }
+        }
+
+        assertThat(proposedAt).containsExactly(1L, 3L, 7L, 15L, 31L, 63L, 127L, 191L, 255L, 319L, 383L);
+    }
+
+    @Test
+    void aSiteSlowerThanTheTimeoutIsNotSentItsEntriesAgainEveryTimeout() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+        long t = params.initialRetransmitTimeoutNanos();
+        long latency = 5 * t;
+        int entries = 200;
+        long step = t / 10;
+        // One entry arrives every step; the site commits each one 5 timeouts after it arrived.
+        for (long now = 0, seq = 1; seq <= entries || now <= entries * step + latency; now += step) {
+            if (seq <= entries) {
+                receiver.onFrame(data(0, 2, entry2(seq)), now, out);
+                seq++;
+            }
+            long committed = (now - latency) / step + 1;
+            if (now >= latency && committed <= entries) {
+                receiver.onSiteCommitted(committed, now, out);
+            }
+            receiver.onTick(now, out);
+        }
+
+        long again = out.delivered.size() - entries;
+        // A fixed timeout proposes each entry four more times (at 1, 2, 3 and 4 timeouts): 800 here.
+        assertThat(again).isLessThan(entries / 2);
+        // Commits start after 50 arrivals; a few samples later the wait covers the latency.
+        assertThat(out.delivered).extracting(Entry::seq).filteredOn(seq -> seq > 70)
+                .as("once the site's latency is learnt, no entry goes twice").doesNotHaveDuplicates()
+                .hasSize(entries - 70);
+    }
 }
