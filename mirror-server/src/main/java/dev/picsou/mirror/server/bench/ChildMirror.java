@@ -48,7 +48,11 @@ final class ChildMirror implements AutoCloseable {
     static ChildMirror launch() throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(JitMode.javaExecutable());
-        cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx2g",
+        // The mirror site gets the heap the primary's has (the JVM's default, a quarter of the memory, unless set),
+        // so that 1 MiB entries on 7 replicas fit (2 GB did not: minutes of GC, then OutOfMemoryError). A process
+        // out of memory exits at once, and the bench replaces it, rather than thrash for minutes.
+        long heapMiB = Math.max(2048, Runtime.getRuntime().maxMemory() >> 20);
+        cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx" + heapMiB + "m", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
                 "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
                 "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", BenchParams.DEFAULT_ACK_MS)));
