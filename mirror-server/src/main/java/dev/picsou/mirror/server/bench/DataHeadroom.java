@@ -122,9 +122,9 @@ final class DataHeadroom {
                 return null;
             }
             return String.format(Locale.ROOT, "stopped early: the data directories are running out of room (%s,"
-                            + " %,d MiB used since the last reading; a scenario stops below %,d MiB). Give --mirror-dir and"
-                            + " --dir on a larger file system, or fewer or smaller entries (--duration, --rate,"
-                            + " --entry-bytes)",
+                            + " %,d MiB used since the last reading; a scenario stops below %,d MiB). Give"
+                            + " --mirror-dir and --dir on a larger file system, or fewer or smaller entries"
+                            + " (--duration, --rate, --entry-bytes)",
                     r.describe(), lastPace >> 20, reserve >> 20);
         }
 

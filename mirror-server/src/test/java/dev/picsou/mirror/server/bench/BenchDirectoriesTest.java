@@ -46,8 +46,8 @@ class BenchDirectoriesTest {
     void aPidNowUsedByAnotherProcessCountsAsGone() throws Exception {
         Path dir = Files.createDirectory(parent.resolve("picsou-bench-reused"));
         long now = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
-        Files.writeString(dir.resolve(BenchDirectories.OWNER_FILE), ProcessHandle.current().pid() + " " + (now - 60_000),
-                StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve(BenchDirectories.OWNER_FILE),
+                ProcessHandle.current().pid() + " " + (now - 60_000), StandardCharsets.US_ASCII);
 
         assertThat(BenchDirectories.abandoned(parent, "picsou-bench-")).containsExactly(dir);
     }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * Proposes the entries a mirror replica's receiving engine delivers to the mirror site's own Raft group, batched
  * ({@link IngestBatchCodec}) by count, bytes or a short linger, through an async {@link RaftClient} (which finds the
  * leader; any replica may propose). Proposals can fail, on a leader change for instance: that is logged and
- * counted, nothing more — the engine proposes again every entry its site has not committed within its timeout, and
- * the mirror state machine drops duplicates by seq.
+ * counted, nothing more — the engine proposes again every entry its site has not committed in time
+ * ({@code PicsouReceiver}), and the mirror state machine drops duplicates by seq.
  *
  * <h2>Threading</h2>
  * {@link #offer} is called on the link's driver thread and never blocks: a full queue drops the entry (counted).
