@@ -193,11 +193,12 @@ public final class BenchRunner {
 
     private BenchResult measure(BenchScenario s, Path dir, Path mirrorDir) throws IOException, InterruptedException {
         DataHeadroom.Reading room = headroom.read();
-        if (room.bytes() < DataHeadroom.FLOOR_BYTES) {
+        long floor = DataHeadroom.floorBytes();
+        if (room.bytes() < floor) {
             say("  not started: " + room.describe());
             return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
                     List.of("not started: the data directories have too little room (" + room.describe()
-                            + ", a scenario needs " + (DataHeadroom.FLOOR_BYTES >> 20) + " MiB at least)"),
+                            + ", a scenario needs " + (floor >> 20) + " MiB at least)"),
                     Map.of());
         }
         PicsouParams params = BenchParams.of(s);
@@ -219,7 +220,7 @@ public final class BenchRunner {
             long maxBacklog = s.mirrored() ? BenchParams.maxBacklogEntries(s, params) : Long.MAX_VALUE;
             BenchLoad load = new BenchLoad(p.site().client(), s.entryBytes(), s.inFlight(), s.rate(),
                     () -> p.committedSeq() - m.durableMax(), maxBacklog).start();
-            DataHeadroom.Guard guard = new DataHeadroom.Guard(DataHeadroom.FLOOR_BYTES);
+            DataHeadroom.Guard guard = new DataHeadroom.Guard(floor);
             Sample start = sample(p, m, load);
             String stopped = watch(s.warmup(), p, m, load, guard);
             // Stopped in the warmup, the scenario (failed either way) reports what ran of the warmup.

@@ -17,14 +17,17 @@ import java.util.Locale;
  * {@code tmpfs} also the machine's available memory ({@code MemAvailable} of {@code /proc/meminfo}) less what the
  * bench's JVMs may still add to their heaps (a 7+7 run at 1 MiB grew both to 5 GB).
  *
- * <p>{@link Guard} turns samples of the room into a decision: stop once the room left is below a floor plus what
+ * <p>{@link Guard} turns samples of the room into a decision: stop once the room left is below a floor ({@link #floorBytes}) plus what
  * the last interval consumed, three times over (the load stops, the stream drains, and the drain writes what was
  * in flight).
  */
 final class DataHeadroom {
-    /** Room below which a scenario stops, whatever the pace. */
-    static final long FLOOR_BYTES = 1L << 30;
-    /** Intervals of growth at the last pace kept in reserve on top of {@link #FLOOR_BYTES}. */
+    /** Room below which a scenario stops, whatever the pace: 1 GiB, or {@code -Dpicsou.bench.minRoomMiB}. */
+    static long floorBytes() {
+        return Math.max(0, Long.getLong("picsou.bench.minRoomMiB", 1024)) << 20;
+    }
+
+    /** Intervals of growth at the last pace kept in reserve on top of the floor. */
     static final int RESERVE_INTERVALS = 3;
     private static final Path MEMINFO = Path.of("/proc/meminfo");
 

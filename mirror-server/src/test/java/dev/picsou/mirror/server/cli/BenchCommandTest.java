@@ -63,6 +63,28 @@ class BenchCommandTest {
     }
 
     @Test
+    @Timeout(120)
+    void aScenarioWithoutRoomForItsDataIsNotStartedAndFailsWithTheReason() throws Exception {
+        System.setProperty("picsou.bench.minRoomMiB", Long.toString(Long.MAX_VALUE >> 21));
+        int code;
+        try {
+            code = run("bench", "--protocols", "none,picsou", "--senders", "3", "--duration", "1", "--warmup", "0",
+                    "--json", "--quiet", "--no-pin", "--jit", JitMode.current().toString(), "--dir",
+                    dir.resolve("data").toString(), "--mirror-dir", dir.resolve("mirror").toString());
+        } finally {
+            System.clearProperty("picsou.bench.minRoomMiB");
+        }
+
+        assertThat(code).as(err::toString).isEqualTo(PicsouCli.EXIT_FAILED);
+        JsonNode scenarios = new ObjectMapper().readTree(out.toString()).get("scenarios");
+        assertThat(scenarios).hasSize(2).allSatisfy(s -> {
+            assertThat(s.get("committed").asLong()).isZero();
+            assertThat(s.get("problems").toString()).contains("not started: the data directories have too little"
+                    + " room").contains("MiB left in " + dir);
+        });
+    }
+
+    @Test
     void badOptionsAreRefusedWithExitCodeTwoAndNameTheOption() {
         assertThat(run("bench", "--protocols", "carrier-pigeon")).isEqualTo(PicsouCli.EXIT_USAGE);
         assertThat(err.toString()).contains("carrier-pigeon").contains("valid names");
