@@ -193,7 +193,8 @@ public final class PicsouReceiver implements StreamReceiver {
     /**
      * Proposes again every entry this replica delivered that its site has not committed in time (a proposal can be
      * lost, e.g. when the site's leader changes). The site dedups by {@code seq}. "In time" is twice the site's
-     * smoothed commit latency, at least the initial retransmission timeout, doubling with every attempt up to
+     * smoothed commit latency, at least the initial and at most the longest retransmission timeout, doubling with
+     * every attempt up to
      * {@link #MAX_REPROPOSE_DOUBLINGS} times: a site slower than the timeout (large entries, a saturated mirror) is
      * not sent every entry again each timeout, which would fill its Raft log with duplicates and slow it further
      * (a 7+7 bench at 1 MiB entries logged ten proposals per entry with a fixed timeout).
@@ -217,7 +218,10 @@ public final class PicsouReceiver implements StreamReceiver {
     }
 
     private long reproposeWait(int attempts) {
-        long base = Math.max(params.initialRetransmitTimeoutNanos(), 2 * commitLatencyNanos);
+        // Capped at the longest retransmission timeout: a latency learnt in a slow spell must not hold back, for
+        // longer than that, the first re-proposal of an entry that a leader change lost.
+        long base = Math.min(params.maxRetransmitTimeoutNanos(),
+                Math.max(params.initialRetransmitTimeoutNanos(), 2 * commitLatencyNanos));
         return base << Math.min(attempts, MAX_REPROPOSE_DOUBLINGS);
     }
 

@@ -202,4 +202,29 @@ class PicsouReceiverTest {
                 .as("once the site's latency is learnt, no entry goes twice").doesNotHaveDuplicates()
                 .hasSize(entries - 70);
     }
+
+    @Test
+    void aCommitLatencyLearntInASlowSpellDelaysAFirstReproposalByNoMoreThanTheLongestTimeout() {
+        PicsouParams p = PicsouParams.builder(3, 3).epoch(2).forkSeq(7).initialRetransmitTimeoutNanos(500 * MS)
+                .maxRetransmitTimeoutNanos(2_000 * MS).build();
+        PicsouReceiver receiver = new PicsouReceiver(0, p);
+        RecordingSink out = new RecordingSink();
+        // A slow spell: 40 entries arrive at once and the site commits them 30 s later (no tick in between, so
+        // their own re-proposals do not show here).
+        for (long seq = 1; seq <= 40; seq++) {
+            receiver.onFrame(data(0, 2, entry2(seq)), 0, out);
+        }
+        long now = 30_000 * MS;
+        for (long seq = 1; seq <= 40; seq++) {
+            receiver.onSiteCommitted(seq, now, out);
+        }
+        int before = out.delivered.size();
+        receiver.onFrame(data(0, 2, entry2(41)), now, out);
+
+        receiver.onTick(now + 1_999 * MS, out);
+        assertThat(out.delivered.size() - before).as("first delivery only").isEqualTo(1);
+        receiver.onTick(now + 2_000 * MS, out);
+        assertThat(out.delivered.subList(before, out.delivered.size())).extracting(Entry::seq)
+                .containsExactly(41L, 41L);
+    }
 }
