@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Free loopback ports for servers that one process (or a test) lays out on one machine, chosen <em>below the
@@ -28,8 +30,10 @@ import java.util.SplittableRandom;
  *
  * <p>Candidates are drawn at random (a collision between processes picking at the same moment is then unlikely)
  * and each is probed by binding it on every address and without {@code SO_REUSEADDR} ({@link #bindable}); the
- * ports are distinct. Falls back to kernel-chosen ports when the range below
- * the ephemeral one is too small.
+ * ports are distinct. A port handed out is not handed out again by this process for {@link #RESERVED_NANOS}: the
+ * probe cannot see a port that another caller here was given but has not bound yet (a test JVM once gave one port
+ * to a site's Picsou listener and to a Ratis server of the same site, and Ratis exited the JVM on the failed bind).
+ * Falls back to kernel-chosen ports when the range below the ephemeral one is too small.
  */
 public final class LoopbackPorts {
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
@@ -38,6 +42,10 @@ public final class LoopbackPorts {
     private static final int MIN_SPAN = 2_000;
     private static final int PROBES_PER_PORT = 200;
     private static final SplittableRandom SEEDS = new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
+    /** How long a port handed out stays reserved for its caller in this process. */
+    static final long RESERVED_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** Ports handed out, oldest first, with when; guarded by itself. */
+    private static final LinkedHashMap<Integer, Long> HANDED_OUT = new LinkedHashMap<>();
 
     private LoopbackPorts() {
     }
@@ -57,14 +65,21 @@ public final class LoopbackPorts {
         }
         Set<Integer> ports = new LinkedHashSet<>();
         int probes = 0;
-        while (ports.size() < count) {
-            if (++probes > PROBES_PER_PORT * Math.max(1, count)) {
-                throw new UncheckedIOException(new IOException("no " + count + " free loopback ports in ["
-                        + LOWEST + ", " + high + ") after " + (probes - 1) + " probes"));
+        synchronized (HANDED_OUT) {
+            long now = System.nanoTime();
+            HANDED_OUT.values().removeIf(at -> now - at > RESERVED_NANOS);
+            while (ports.size() < count) {
+                if (++probes > PROBES_PER_PORT * Math.max(1, count)) {
+                    throw new UncheckedIOException(new IOException("no " + count + " free loopback ports in ["
+                            + LOWEST + ", " + high + ") after " + (probes - 1) + " probes"));
+                }
+                int candidate = random.nextInt(LOWEST, high);
+                if (!ports.contains(candidate) && !HANDED_OUT.containsKey(candidate) && bindable(candidate)) {
+                    ports.add(candidate);
+                }
             }
-            int candidate = random.nextInt(LOWEST, high);
-            if (!ports.contains(candidate) && bindable(candidate)) {
-                ports.add(candidate);
+            for (int port : ports) {
+                HANDED_OUT.put(port, now);
             }
         }
         return List.copyOf(ports);

@@ -10,7 +10,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,18 @@ class LoopbackPortsTest {
     }
 
     /** JDK 17's Files.readString read one byte of the procfs file ("3"), and every pick fell back to port 0. */
+    @Test
+    void aPortHandedOutIsNotHandedOutAgainWhileItsCallerHasNotBoundIt() {
+        assumeTrue(LoopbackPorts.ephemeralLow() - 10_000 >= 10_000, "needs the usual range below the ephemeral one");
+        // 1,000 ports drawn from about 22,000 would repeat some 20 of them without the reservation (birthday bound).
+        Set<Integer> seen = new HashSet<>();
+        for (int call = 0; call < 500; call++) {
+            for (int port : LoopbackPorts.free(2)) {
+                assertThat(seen.add(port)).as("port %d handed out twice (call %d)", port, call).isTrue();
+            }
+        }
+    }
+
     @Test
     void theEphemeralRangeIsReadFromTheKernel() throws Exception {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
