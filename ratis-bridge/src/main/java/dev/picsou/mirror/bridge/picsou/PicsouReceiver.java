@@ -42,7 +42,7 @@ public final class PicsouReceiver implements StreamReceiver {
     private final long[] ackedDurable;
     /** Entries delivered to the site and not committed there yet, by seq. */
     private final TreeMap<Long, Proposal> proposed = new TreeMap<>();
-    /** The same proposals by when they are due again; one that left {@link #proposed} is skipped when it surfaces. */
+    /** The same proposals by when they are due again; a retired one is skipped when it surfaces. */
     private final PriorityQueue<Proposal> proposals = new PriorityQueue<>(Comparator.comparingLong(p -> p.dueAt));
     /** Smoothed time from a first proposal to the site's commit of it (an eighth of each new sample). */
     private long commitLatencyNanos;
@@ -94,6 +94,7 @@ public final class PicsouReceiver implements StreamReceiver {
         Proposal p = proposed.remove(seq);
         if (p != null) {
             commitLatencyNanos += (Math.max(0, nowNanos - p.firstAt) - commitLatencyNanos) / 8;
+            p.retire();
         }
         return next(nowNanos, out);
     }
@@ -103,7 +104,9 @@ public final class PicsouReceiver implements StreamReceiver {
         if (durableSeq > durable) {
             durable = durableSeq;
             held.addThrough(durableSeq);
-            proposed.headMap(durableSeq, true).clear();
+            var done = proposed.headMap(durableSeq, true);
+            done.values().forEach(Proposal::retire);
+            done.clear();
         }
         return next(nowNanos, out);
     }
@@ -202,7 +205,7 @@ public final class PicsouReceiver implements StreamReceiver {
     private void maybeRepropose(long nowNanos, ActionSink out) {
         while (!proposals.isEmpty()) {
             Proposal p = proposals.peek();
-            if (proposed.get(p.entry.seq()) != p) {
+            if (p.retired()) {
                 proposals.poll();
                 continue;
             }
@@ -227,22 +230,33 @@ public final class PicsouReceiver implements StreamReceiver {
 
     /** The next proposal due (skipping committed ones). */
     private long nextReproposeAt() {
-        while (!proposals.isEmpty() && proposed.get(proposals.peek().entry.seq()) != proposals.peek()) {
+        while (!proposals.isEmpty() && proposals.peek().retired()) {
             proposals.poll();
         }
         return proposals.isEmpty() ? Long.MAX_VALUE : proposals.peek().dueAt;
     }
 
-    /** An entry handed to the site and not committed there yet. */
+    /**
+     * An entry handed to the site and not committed there yet. Once committed it is retired: it drops its entry
+     * (so the payload is not kept until the proposal surfaces in {@link #proposals}) and is skipped there.
+     */
     private static final class Proposal {
-        final Entry entry;
         final long firstAt;
+        Entry entry;
         int attempts;
         long dueAt;
 
         Proposal(Entry entry, long firstAt) {
             this.entry = entry;
             this.firstAt = firstAt;
+        }
+
+        void retire() {
+            entry = null;
+        }
+
+        boolean retired() {
+            return entry == null;
         }
     }
 

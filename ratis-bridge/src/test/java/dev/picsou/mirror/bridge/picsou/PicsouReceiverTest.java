@@ -227,4 +227,19 @@ class PicsouReceiverTest {
         assertThat(out.delivered.subList(before, out.delivered.size())).extracting(Entry::seq)
                 .containsExactly(41L, 41L);
     }
+
+    @Test
+    void entriesInADurablePrefixAreNeverProposedAgainThoughTheSiteNamedNoneOfThemCommitted() {
+        PicsouReceiver receiver = new PicsouReceiver(0, params);
+        RecordingSink out = new RecordingSink();
+        long t = params.initialRetransmitTimeoutNanos();
+        receiver.onFrame(data(0, 2, entry2(1), entry2(2), entry2(3)), 0, out);
+
+        receiver.onDurable(2, t / 2, out);
+        for (long now = t / 2; now <= 3 * t; now += t / 4) {
+            receiver.onTick(now, out);
+        }
+
+        assertThat(out.delivered).extracting(Entry::seq).containsExactly(1L, 2L, 3L, 3L, 3L);
+    }
 }
