@@ -50,6 +50,12 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
         primaryCpuByThread = Collections.unmodifiableMap(new LinkedHashMap<>(primaryCpuByThread));
     }
 
+    /** A scenario that did not run (or not to its window): no figures, failed with {@code problem}. */
+    static BenchResult notRun(BenchScenario scenario, String problem) {
+        return new BenchResult(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
+                List.of(problem), Map.of());
+    }
+
     /** Payload megabytes (10^6) made durable on the mirror per second. */
     public double mbPerS() {
         return entriesPerS * scenario.entryBytes() / 1e6;

@@ -186,20 +186,19 @@ public final class BenchRunner {
             return measure(s, dir, mirrorDir);
         } catch (IOException | RuntimeException e) {
             say("  failed: " + e);
-            return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
-                    List.of("the scenario did not run: " + e), Map.of());
+            return BenchResult.notRun(s, "the scenario did not run: " + e);
         }
     }
 
     private BenchResult measure(BenchScenario s, Path dir, Path mirrorDir) throws IOException, InterruptedException {
-        DataHeadroom.Reading room = headroom.read();
+        // The guard's first reading, before anything starts, is the pace-free check against the floor.
         long floor = DataHeadroom.floorBytes();
-        if (room.bytes() < floor) {
+        DataHeadroom.Guard guard = new DataHeadroom.Guard(floor);
+        DataHeadroom.Reading room = headroom.read();
+        if (guard.observe(room) != null) {
             say("  not started: " + room.describe());
-            return new BenchResult(s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
-                    List.of("not started: the data directories have too little room (" + room.describe()
-                            + ", a scenario needs " + (floor >> 20) + " MiB at least)"),
-                    Map.of());
+            return BenchResult.notRun(s, "not started: the data directories have too little room ("
+                    + room.describe() + ", a scenario needs " + (floor >> 20) + " MiB at least)");
         }
         PicsouParams params = BenchParams.of(s);
         BenchLinks links = BenchLinks.allocate(s.senders(), s.receivers());
@@ -220,7 +219,6 @@ public final class BenchRunner {
             long maxBacklog = s.mirrored() ? BenchParams.maxBacklogEntries(s, params) : Long.MAX_VALUE;
             BenchLoad load = new BenchLoad(p.site().client(), s.entryBytes(), s.inFlight(), s.rate(),
                     () -> p.committedSeq() - m.durableMax(), maxBacklog).start();
-            DataHeadroom.Guard guard = new DataHeadroom.Guard(floor);
             Sample start = sample(p, m, load);
             String stopped = watch(s.warmup(), p, m, load, guard);
             // Stopped in the warmup, the scenario (failed either way) reports what ran of the warmup.

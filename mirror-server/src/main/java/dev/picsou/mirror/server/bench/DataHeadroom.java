@@ -17,9 +17,9 @@ import java.util.Locale;
  * {@code tmpfs} also the machine's available memory ({@code MemAvailable} of {@code /proc/meminfo}) less what the
  * bench's JVMs may still add to their heaps (a 7+7 run at 1 MiB grew both to 5 GB).
  *
- * <p>{@link Guard} turns samples of the room into a decision: stop once the room left is below a floor ({@link #floorBytes}) plus what
- * the last interval consumed, three times over (the load stops, the stream drains, and the drain writes what was
- * in flight).
+ * <p>{@link Guard} turns samples of the room into a decision: stop once the room left is below a floor
+ * ({@link #floorBytes}) plus what the last interval consumed, three times over (the load stops, the stream drains,
+ * and the drain writes what was in flight).
  */
 final class DataHeadroom {
     /** Room below which a scenario stops, whatever the pace: 1 GiB, or {@code -Dpicsou.bench.minRoomMiB}. */
@@ -51,16 +51,12 @@ final class DataHeadroom {
                 FileStore store = Files.getFileStore(dir);
                 long room = store.getUsableSpace();
                 String where = dir + " (" + store.type() + ")";
-                if ("tmpfs".equals(store.type())) {
-                    long memory = memAvailable();
-                    if (memory >= 0) {
-                        memory = Math.max(0, memory - jvms * heapGrowth());
-                    }
-                    if (memory >= 0 && memory < room) {
-                        room = memory;
-                        where = dir + " (tmpfs: the machine's available memory, less what " + jvms
-                                + " JVMs may add to their heaps)";
-                    }
+                long memory = "tmpfs".equals(store.type()) ? memAvailable() : -1;
+                long spare = memory < 0 ? Long.MAX_VALUE : Math.max(0, memory - jvms * heapGrowth());
+                if (spare < room) {
+                    room = spare;
+                    where = dir + " (tmpfs: the machine's available memory, less what " + jvms
+                            + " JVMs may add to their heaps)";
                 }
                 if (room < least.bytes()) {
                     least = new Reading(room, where);

@@ -44,8 +44,11 @@ public final class PicsouReceiver implements StreamReceiver {
     private final TreeMap<Long, Proposal> proposed = new TreeMap<>();
     /** The same proposals by when they are due again; a retired one is skipped when it surfaces. */
     private final PriorityQueue<Proposal> proposals = new PriorityQueue<>(Comparator.comparingLong(p -> p.dueAt));
-    /** Smoothed time from a first proposal to the site's commit of it (an eighth of each new sample). */
-    private long commitLatencyNanos;
+    /**
+     * The site's commit latency (first proposal to commit, re-proposed or not: a site slower than the wait would
+     * otherwise never be sampled) and the wait it implies, between the initial and the longest timeout.
+     */
+    private final RetransmitTimer commitTimer;
     private long durable;
     private long durableAtLastAck;
     private long lastAckRoundAt = Long.MIN_VALUE / 2;
@@ -71,6 +74,8 @@ public final class PicsouReceiver implements StreamReceiver {
         this.ackedDurable = new long[params.senders()];
         this.rotation = index % params.senders();
         this.keepaliveNanos = params.ackIntervalNanos();
+        this.commitTimer = new RetransmitTimer(params.initialRetransmitTimeoutNanos(),
+                params.initialRetransmitTimeoutNanos(), params.maxRetransmitTimeoutNanos());
     }
 
     @Override
@@ -93,7 +98,7 @@ public final class PicsouReceiver implements StreamReceiver {
         held.add(seq);
         Proposal p = proposed.remove(seq);
         if (p != null) {
-            commitLatencyNanos += (Math.max(0, nowNanos - p.firstAt) - commitLatencyNanos) / 8;
+            commitTimer.onSample(nowNanos - p.firstAt);
             p.retire();
         }
         return next(nowNanos, out);
@@ -138,7 +143,7 @@ public final class PicsouReceiver implements StreamReceiver {
                 .append(" proposed=").append(proposed.size()).append(" proposals=").append(proposals.size());
         if (!proposed.isEmpty()) {
             sb.append(" firstProposed=").append(proposed.firstKey())
-                    .append(" commitLatencyMs=").append(commitLatencyNanos / 1_000_000);
+                    .append(" commitLatencyMs=").append(commitTimer.smoothedNanos() / 1_000_000);
         }
         sb.append(" acked=");
         for (int i = 0; i < ackedReceived.length; i++) {
@@ -195,9 +200,9 @@ public final class PicsouReceiver implements StreamReceiver {
 
     /**
      * Proposes again every entry this replica delivered that its site has not committed in time (a proposal can be
-     * lost, e.g. when the site's leader changes). The site dedups by {@code seq}. "In time" is twice the site's
-     * smoothed commit latency, at least the initial and at most the longest retransmission timeout, doubling with
-     * every attempt up to
+     * lost, e.g. when the site's leader changes). The site dedups by {@code seq}. "In time" is the timeout that
+     * {@link RetransmitTimer} derives from the site's commit latency (at least twice the smoothed latency), at least
+     * the initial and at most the longest retransmission timeout, doubling with every attempt up to
      * {@link #MAX_REPROPOSE_DOUBLINGS} times: a site slower than the timeout (large entries, a saturated mirror) is
      * not sent every entry again each timeout, which would fill its Raft log with duplicates and slow it further
      * (a 7+7 bench at 1 MiB entries logged ten proposals per entry with a fixed timeout).
@@ -220,12 +225,12 @@ public final class PicsouReceiver implements StreamReceiver {
         }
     }
 
+    /**
+     * The base wait is capped at the longest timeout (a latency learnt in a slow spell must not hold back the first
+     * re-proposal of an entry that a leader change lost for longer than that); later attempts double past the cap.
+     */
     private long reproposeWait(int attempts) {
-        // Capped at the longest retransmission timeout: a latency learnt in a slow spell must not hold back, for
-        // longer than that, the first re-proposal of an entry that a leader change lost.
-        long base = Math.min(params.maxRetransmitTimeoutNanos(),
-                Math.max(params.initialRetransmitTimeoutNanos(), 2 * commitLatencyNanos));
-        return base << Math.min(attempts, MAX_REPROPOSE_DOUBLINGS);
+        return commitTimer.timeoutNanos(0) << Math.min(attempts, MAX_REPROPOSE_DOUBLINGS);
     }
 
     /** The next proposal due (skipping committed ones). */

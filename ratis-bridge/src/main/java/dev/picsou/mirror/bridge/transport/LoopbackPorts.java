@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +45,8 @@ public final class LoopbackPorts {
     private static final SplittableRandom SEEDS = new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
     /** How long a port handed out stays reserved for its caller in this process. */
     static final long RESERVED_NANOS = TimeUnit.MINUTES.toNanos(10);
-    /** Ports handed out, oldest first, with when; guarded by itself. */
-    private static final LinkedHashMap<Integer, Long> HANDED_OUT = new LinkedHashMap<>();
+    /** Ports handed out, with when; guarded by itself. */
+    private static final Map<Integer, Long> HANDED_OUT = new HashMap<>();
 
     private LoopbackPorts() {
     }
