@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param windowEntries            entries a sender may have in flight beyond the QUACKed prefix
  * @param windowBytes              payload bytes a sender may have in flight beyond the QUACKed prefix
  * @param batchBytes               a frame carries entries up to this many payload bytes
- * @param flushInterval            a partial batch is sent after at most this long
+ * @param flushInterval            a partial batch waits at most this long for more entries; zero (the default): it
+ *                                 waits for none, and holds what was committed together (no timer per batch)
  * @param phiBits                  width of the acknowledgement bitmap (entries above the watermark), 64..65536
  * @param ackInterval              a receiver sends a standalone acknowledgement at least this often when behind
  * @param reorderGrace             a gap is not reported lost before it is this old (absorbs reordering)
@@ -29,12 +30,15 @@ public record ChannelConfig(String protocol, int windowEntries, long windowBytes
 
     /** Every key at its default (docs/config.md). */
     public static final ChannelConfig DEFAULT = new ChannelConfig("picsou", 8192, 64L << 20, 256L << 10,
-            Duration.ofMillis(1), 16_384, Duration.ofMillis(2), Duration.ofMillis(100), Duration.ofMillis(500),
+            Duration.ZERO, 16_384, Duration.ofMillis(2), Duration.ofMillis(100), Duration.ofMillis(500),
             Duration.ofMillis(200), Duration.ofSeconds(10), 16L << 20);
 
     public ChannelConfig {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(flushInterval, "flushInterval");
+        if (flushInterval.isNegative()) {
+            throw new IllegalArgumentException("flushInterval must not be negative, was " + flushInterval);
+        }
         Objects.requireNonNull(ackInterval, "ackInterval");
         Objects.requireNonNull(reorderGrace, "reorderGrace");
         Objects.requireNonNull(retransmitTimeoutInitial, "retransmitTimeoutInitial");

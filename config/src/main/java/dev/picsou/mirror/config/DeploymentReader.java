@@ -103,7 +103,7 @@ final class DeploymentReader {
                 (int) s.integer("window_entries", d.windowEntries(), 1, Integer.MAX_VALUE),
                 s.bytes("window_bytes", d.windowBytes()),
                 s.bytes("batch_bytes", d.batchBytes()),
-                s.duration("flush_interval", d.flushInterval()),
+                s.duration("flush_interval", d.flushInterval(), true),
                 (int) s.integer("phi_bits", d.phiBits(), 64, 65_536),
                 s.duration("ack_interval", d.ackInterval()),
                 s.duration("reorder_grace", d.reorderGrace()),

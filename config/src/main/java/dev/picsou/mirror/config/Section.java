@@ -138,6 +138,11 @@ final class Section {
 
     /** A positive duration (see {@link Units}), or {@code def} when absent. */
     Duration duration(String key, Duration def) {
+        return duration(key, def, false);
+    }
+
+    /** A duration (see {@link Units}), zero allowed when {@code zeroAllowed}, or {@code def} when absent. */
+    Duration duration(String key, Duration def, boolean zeroAllowed) {
         Optional<YamlNode> v = value(key);
         if (v.isEmpty()) {
             return def;
@@ -148,7 +153,7 @@ final class Section {
         }
         try {
             Duration d = Units.parseDuration(text);
-            return d.isZero() ? notPositive(key, text, "a duration", def) : d;
+            return d.isZero() && !zeroAllowed ? notPositive(key, text, "a duration", def) : d;
         } catch (IllegalArgumentException e) {
             report(key, e.getMessage());
             return def;

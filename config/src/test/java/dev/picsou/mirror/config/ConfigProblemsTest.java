@@ -246,6 +246,15 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void flushIntervalMayBeZeroWhereOtherDurationsMayNot() throws Exception {
+        DeploymentConfig config = ConfigLoader.parse(VALID + "channel:\n  flush_interval: 0s\n", TestFiles.SOURCE);
+        assertThat(config.channel().flushInterval()).isZero();
+
+        Problem p = onlyProblemOf(VALID + "channel:\n  reorder_grace: 0s\n");
+        assertProblem(p, END + 1, "channel.reorder_grace", "\"0s\" is not positive; expected a duration above zero");
+    }
+
+    @Test
     void badSizeUnitIsNamed() {
         Problem p = onlyProblemOf(VALID + "raft:\n  segment_size: 8 megs\n");
         assertProblem(p, END + 1, "raft.segment_size", "\"8 megs\" is not a byte size; expected e.g. 4096, 256KiB, "

@@ -33,6 +33,12 @@ public final class BenchParams {
      * threads spent 0.28 ms of the core per entry with 20 ms, 0.37 with 10 ms (docs/performance.md).
      */
     static final long ACK_INTERVAL_NANOS = Long.getLong("picsou.bench.ackMs", DEFAULT_ACK_MS) * 1_000_000L;
+    /**
+     * How long a partial batch waits for more entries ({@code -Dpicsou.bench.batchUs}, default 0 as
+     * {@code channel.flush_interval}): none, the entries committed together still leave together. At a fixed 150
+     * entries/s, 1 ms (the default before) cost the primary 8-12% more CPU in all (docs/performance.md).
+     */
+    static final long BATCH_DELAY_NANOS = Long.getLong("picsou.bench.batchUs", 0) * 1_000L;
     /** Floor of the retransmission timeout. */
     static final long MIN_RTO_NANOS = 300_000_000L;
     private static final long MAX_WINDOW_BYTES = 64L << 20;
@@ -62,6 +68,7 @@ public final class BenchParams {
                 .windowEntries(windowEntries)
                 .reorderGraceNanos(Math.max(REORDER_GRACE_NANOS, derived.reorderGraceNanos()))
                 .ackIntervalNanos(ACK_INTERVAL_NANOS)
+                .batchDelayNanos(BATCH_DELAY_NANOS)
                 .minRetransmitTimeoutNanos(Math.max(MIN_RTO_NANOS, derived.minRetransmitTimeoutNanos()))
                 .initialRetransmitTimeoutNanos(Math.max(2 * MIN_RTO_NANOS, derived.initialRetransmitTimeoutNanos()))
                 .build();

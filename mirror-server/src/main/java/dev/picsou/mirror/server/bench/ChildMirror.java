@@ -55,7 +55,8 @@ final class ChildMirror implements AutoCloseable {
         cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx" + heapMiB + "m", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
                 "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
-                "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", BenchParams.DEFAULT_ACK_MS)));
+                "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", BenchParams.DEFAULT_ACK_MS),
+                "-Dpicsou.bench.batchUs=" + BenchParams.BATCH_DELAY_NANOS / 1_000));
         cmd.addAll(JitMode.current().jvmOptions());
         String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
         if (!extra.isEmpty()) {

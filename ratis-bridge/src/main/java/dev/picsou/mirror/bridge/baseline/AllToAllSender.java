@@ -98,7 +98,7 @@ final class AllToAllSender implements StreamSender {
         // uplink with that receiver's batch before the others are known to be writable again — the receiver
         // reported first would take nearly all of it.
         writable[Objects.checkIndex(receiver, params.receivers())] = isWritable;
-        return nowNanos + Math.max(1, params.batchDelayNanos());
+        return nowNanos + params.stallWaitNanos();
     }
 
     @Override

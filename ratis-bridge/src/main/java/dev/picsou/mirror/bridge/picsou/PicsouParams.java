@@ -26,7 +26,9 @@ import java.util.List;
  * @param windowEntries            at most this many entries past the QUACKed prefix are in flight
  * @param windowBytes              at most this many payload bytes past the QUACKed prefix are in flight
  * @param batchMaxBytes            a per-receiver batch is sent once it holds this many payload bytes
- * @param batchDelayNanos          ... or once its oldest entry waited this long
+ * @param batchDelayNanos          ... or once its oldest entry waited this long; 0 for no linger: a partial batch
+ *                                 leaves at the engine's next tick, which a driver runs once it has handled the
+ *                                 events waiting (so entries committed together still leave together)
  * @param phiBits                  length of the φ-list in acks, at least {@link #MIN_PHI_BITS}: holes beyond it are
  *                                 not reported, so they are repaired only as the prefix reaches them
  * @param ackIntervalNanos         a receiver sends an ack at least this often while it has anything to say
@@ -76,6 +78,9 @@ public record PicsouParams(
      */
     public static final int MIN_PHI_BITS = 64;
 
+    /** The shortest wait of {@link #stallWaitNanos()}. */
+    public static final long MIN_STALL_WAIT_NANOS = 1_000_000L;
+
     public PicsouParams {
         senderStakes = List.copyOf(senderStakes);
         receiverStakes = List.copyOf(receiverStakes);
@@ -116,6 +121,15 @@ public record PicsouParams(
     @Override
     public byte[] linkSecret() {
         return linkSecret.clone();
+    }
+
+    /**
+     * How long a sender holds its other links after one reported full, for the transport to report them full too
+     * (they usually share one uplink): the batch delay, and at least {@link #MIN_STALL_WAIT_NANOS} so that a link
+     * without linger does not turn the wait into a busy loop.
+     */
+    public long stallWaitNanos() {
+        return Math.max(batchDelayNanos, MIN_STALL_WAIT_NANOS);
     }
 
     /** Whether frames on this link carry authenticators (either site tolerates Byzantine replicas). */

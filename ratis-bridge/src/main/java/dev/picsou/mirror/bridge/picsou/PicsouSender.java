@@ -105,7 +105,8 @@ public final class PicsouSender implements StreamSender {
         for (int j = 0; j < views.length; j++) {
             views[j] = new ReceiverView();
         }
-        this.queues = new SendQueues(params.receivers(), params.batchMaxBytes(), params.batchDelayNanos());
+        this.queues = new SendQueues(params.receivers(), params.batchMaxBytes(), params.batchDelayNanos(),
+                params.stallWaitNanos());
         this.suspicion = new SenderSuspicion(params, schedule, index);
         this.lateness = PeerLateness.of(index, params);
         this.lastClaimAt = new long[params.receivers()];
@@ -127,7 +128,7 @@ public final class PicsouSender implements StreamSender {
         }
         committed = entry.seq();
         window.append(entry);
-        return step(nowNanos, out);
+        return step(nowNanos, false, out);
     }
 
     @Override
@@ -141,12 +142,12 @@ public final class PicsouSender implements StreamSender {
             // Tell it, with the fork point, as a mirror would.
             out.send(frame.from(), authenticator.sign(new FencedFrame(params.linkId(), params.epoch(), self,
                     frame.from(), new ForkPoint(params.epoch(), params.forkSeq()), Mac.NONE)));
-            return step(nowNanos, out);
+            return step(nowNanos, false, out);
         }
         String problem = frameCheck.problem(frame);
         if (problem != null) {
             out.refused(frame.from(), problem);
-            return step(nowNanos, out);
+            return step(nowNanos, false, out);
         }
         if (frame instanceof FencedFrame fenced) {
             state = LinkState.FENCED;
@@ -171,7 +172,7 @@ public final class PicsouSender implements StreamSender {
             onQuacked(before, after, nowNanos, out);
         }
         scanDeadline = nowNanos;
-        return step(nowNanos, out);
+        return step(nowNanos, false, out);
     }
 
     @Override
@@ -184,7 +185,7 @@ public final class PicsouSender implements StreamSender {
 
     @Override
     public long onTick(long nowNanos, ActionSink out) {
-        return step(nowNanos, out);
+        return step(nowNanos, true, out);
     }
 
     @Override
@@ -300,7 +301,8 @@ public final class PicsouSender implements StreamSender {
     }
 
     /** Everything the engine does after an event: fill the window, detect losses, flush batches, claim QUACKs. */
-    private long step(long nowNanos, ActionSink out) {
+    /** {@code tick}: partial batches may leave (see {@link SendQueues}); events send only full ones. */
+    private long step(long nowNanos, boolean tick, ActionSink out) {
         if (state == LinkState.FENCED) {
             return Long.MAX_VALUE;
         }
@@ -315,13 +317,13 @@ public final class PicsouSender implements StreamSender {
             startStreaming(quacks.quacked());
         }
         fillWindow(nowNanos);
-        flush(nowNanos, out);
+        flush(nowNanos, tick, out);
         markDue(nowNanos);
         if (nowNanos >= scanDeadline) {
             scanDeadline = scanForLosses(nowNanos);
         }
         maybeClaim(nowNanos, out);
-        long flushDeadline = flush(nowNanos, out);
+        long flushDeadline = flush(nowNanos, tick, out);
         long deadline = Math.min(scanDeadline, flushDeadline);
         if (state == LinkState.RECOVERING) {
             deadline = Math.min(deadline, recoveringUntilNanos);
@@ -370,9 +372,9 @@ public final class PicsouSender implements StreamSender {
     }
 
     /** Hands ready batches to the transport; returns when the next batch is ready by time. */
-    private long flush(long nowNanos, ActionSink out) {
+    private long flush(long nowNanos, boolean tick, ActionSink out) {
         queues.moveFrom(j -> silent(j, nowNanos), e -> retarget(e, nowNanos), nowNanos);
-        long next = queues.flush(nowNanos, (receiver, batch) -> sendBatch(receiver, batch, nowNanos, out));
+        long next = queues.flush(nowNanos, tick, (receiver, batch) -> sendBatch(receiver, batch, nowNanos, out));
         if (state == LinkState.STREAMING && queues.queuedEntries() == 0) {
             // Nothing of ours is waiting: our stream has passed every position in the window.
             passed = Math.max(passed, cursor - 1);

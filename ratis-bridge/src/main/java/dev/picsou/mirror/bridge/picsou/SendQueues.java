@@ -10,9 +10,11 @@ import java.util.function.ToIntFunction;
 
 /**
  * Per-receiver batching: entries queued for one receiver leave as one frame once they hold
- * {@code batchMaxBytes} of payload or the oldest waited {@code batchDelayNanos}, and only while the link to that
- * receiver is writable (backpressure). A frame carries at most {@code batchMaxBytes} of payload, or one entry if a
- * single entry is larger. Not thread-safe.
+ * {@code batchMaxBytes} of payload (at any flush), or at a tick once the oldest waited {@code batchDelayNanos}, and
+ * only while the link to that receiver is writable (backpressure). Partial batches wait for a tick even with no
+ * delay: a driver ticks the engine after it handled the events waiting for it, so the entries of one burst (a
+ * commit batch of the site) leave in one frame per receiver, with no timer in between. A frame carries at most
+ * {@code batchMaxBytes} of payload, or one entry if a single entry is larger. Not thread-safe.
  */
 public final class SendQueues {
     /** Receives one batch for one receiver. The list is only valid during the call. */
@@ -28,9 +30,16 @@ public final class SendQueues {
     private final boolean[] writable;
     private final int batchMaxBytes;
     private final long batchDelayNanos;
+    private final long stallWaitNanos;
     private final List<SentEntry> scratch = new ArrayList<>();
 
-    public SendQueues(int receivers, int batchMaxBytes, long batchDelayNanos) {
+    /**
+     * @param stallWaitNanos how long the other links wait after one reported full (see {@link #flush}); positive
+     */
+    public SendQueues(int receivers, int batchMaxBytes, long batchDelayNanos, long stallWaitNanos) {
+        if (stallWaitNanos <= 0) {
+            throw new IllegalArgumentException("stallWaitNanos must be > 0, was " + stallWaitNanos);
+        }
         this.queues = new ArrayList<>(receivers);
         for (int j = 0; j < receivers; j++) {
             queues.add(new ArrayDeque<>());
@@ -41,6 +50,7 @@ public final class SendQueues {
         java.util.Arrays.fill(writable, true);
         this.batchMaxBytes = batchMaxBytes;
         this.batchDelayNanos = batchDelayNanos;
+        this.stallWaitNanos = stallWaitNanos;
     }
 
     /** Queues a first send behind everything already waiting for {@code receiver}. */
@@ -110,17 +120,19 @@ public final class SendQueues {
      * stream order across receivers (and senders, all doing the same, spread their first frames over different
      * receivers), until a link reports full. The links of a replica usually share one uplink: sending on over the
      * links not yet reported full would put later entries on the wire ahead of the earlier ones queued for the full
-     * link (one frame per receiver), a reordering that other replicas read as loss. The other links then wait a
-     * batch delay, for the transport to report them full too or not. Returns when the next batch will be ready.
+     * link (one frame per receiver), a reordering that other replicas read as loss. The other links then wait
+     * {@code stallWaitNanos}, for the transport to report them full too or not. Partial batches leave only when
+     * {@code tick} is set (see the class comment). Returns when the next batch will be ready: a partial batch
+     * already due asks for a tick now.
      */
-    public long flush(long nowNanos, BatchConsumer sink) {
+    public long flush(long nowNanos, boolean tick, BatchConsumer sink) {
         boolean stopped = false;
         while (true) {
             int best = -1;
             long bestSeq = Long.MAX_VALUE;
             for (int j = 0; j < queues.size(); j++) {
                 ArrayDeque<SentEntry> q = queues.get(j);
-                if (!q.isEmpty() && writable[j] && ready(j, nowNanos) && q.peekFirst().entry().seq() < bestSeq) {
+                if (!q.isEmpty() && writable[j] && ready(j, nowNanos, tick) && q.peekFirst().entry().seq() < bestSeq) {
                     best = j;
                     bestSeq = q.peekFirst().entry().seq();
                 }
@@ -139,11 +151,11 @@ public final class SendQueues {
                 next = Math.min(next, oldestAt[j] + batchDelayNanos);
             }
         }
-        return stopped && next != Long.MAX_VALUE ? Math.max(next, nowNanos + batchDelayNanos) : next;
+        return stopped && next != Long.MAX_VALUE ? Math.max(next, nowNanos + stallWaitNanos) : next;
     }
 
-    private boolean ready(int receiver, long nowNanos) {
-        return queuedBytes[receiver] >= batchMaxBytes || nowNanos >= oldestAt[receiver] + batchDelayNanos;
+    private boolean ready(int receiver, long nowNanos, boolean tick) {
+        return queuedBytes[receiver] >= batchMaxBytes || (tick && nowNanos >= oldestAt[receiver] + batchDelayNanos);
     }
 
     /** Hands one frame's worth of the queue of {@code receiver} to the sink; returns whether its link took it all. */

@@ -23,6 +23,20 @@ final class CoreFixtures {
                 .batchDelayNanos(0).reorderGraceNanos(3 * MS).build();
     }
 
+    /**
+     * What a driver does after handing an engine an event: it ticks the engine while the deadline it returned has
+     * come (partial batches leave at a tick). Returns the deadline after that.
+     */
+    static long settle(StreamSender engine, long deadline, long nowNanos, ActionSink out) {
+        for (int ticks = 0; deadline <= nowNanos; ticks++) {
+            if (ticks == 100) {
+                throw new AssertionError("the engine keeps asking for a tick at " + nowNanos);
+            }
+            deadline = engine.onTick(nowNanos, out);
+        }
+        return deadline;
+    }
+
     static Entry entry(long seq) {
         return Entry.of(1, seq, 1, seq * 2, ("value-" + seq).getBytes(StandardCharsets.UTF_8));
     }

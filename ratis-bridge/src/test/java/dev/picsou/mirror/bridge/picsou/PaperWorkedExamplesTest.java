@@ -4,6 +4,7 @@ import static dev.picsou.mirror.bridge.picsou.CoreFixtures.MS;
 import static dev.picsou.mirror.bridge.picsou.CoreFixtures.ack;
 import static dev.picsou.mirror.bridge.picsou.CoreFixtures.bft4x4;
 import static dev.picsou.mirror.bridge.picsou.CoreFixtures.entry;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.settle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picsou.mirror.bridge.model.DataFrame;
@@ -28,14 +29,14 @@ class PaperWorkedExamplesTest {
         PicsouSender sender = new PicsouSender(0, params, 0);
         RecordingSink out = new RecordingSink();
         for (long seq = 1; seq <= 4; seq++) {
-            sender.onEntryCommitted(entry(seq), 0, out);
+            settle(sender, sender.onEntryCommitted(entry(seq), 0, out), 0, out);
         }
 
-        sender.onFrame(ack(params, 0, 0, 1, 1), MS, out);
-        sender.onFrame(ack(params, 0, 0, 1, 1), 2 * MS, out);
+        settle(sender, sender.onFrame(ack(params, 0, 0, 1, 1), MS, out), MS, out);
+        settle(sender, sender.onFrame(ack(params, 0, 0, 1, 1), 2 * MS, out), 2 * MS, out);
         assertThat(out.quacked).as("one receiver, however often it acks, may be the Byzantine one").isEmpty();
 
-        sender.onFrame(ack(params, 2, 0, 1, 1), 3 * MS, out);
+        settle(sender, sender.onFrame(ack(params, 2, 0, 1, 1), 3 * MS, out), 3 * MS, out);
         assertThat(out.quacked).containsExactly(1L);
         assertThat(sender.quackedSeq()).isEqualTo(1);
     }
@@ -48,15 +49,15 @@ class PaperWorkedExamplesTest {
         RecordingSink nextOut = new RecordingSink();
         RecordingSink otherOut = new RecordingSink();
         for (long seq = 1; seq <= 8; seq++) {
-            next.onEntryCommitted(entry(seq), 0, nextOut);
-            other.onEntryCommitted(entry(seq), 0, otherOut);
+            settle(next, next.onEntryCommitted(entry(seq), 0, nextOut), 0, nextOut);
+            settle(other, other.onEntryCommitted(entry(seq), 0, otherOut), 0, otherOut);
         }
         nextOut.clear();
         otherOut.clear();
 
         for (int receiver : new int[] {0, 1}) {
-            next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, nextOut);
-            other.onFrame(ack(params, receiver, 3, 0, 0, 2, 3, 4, 6, 7, 8), MS, otherOut);
+            settle(next, next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, nextOut), MS, nextOut);
+            settle(other, other.onFrame(ack(params, receiver, 3, 0, 0, 2, 3, 4, 6, 7, 8), MS, otherOut), MS, otherOut);
         }
         assertThat(nextOut.transmissions()).as("a hole is not a loss before the reorder grace").isEmpty();
 
@@ -66,8 +67,8 @@ class PaperWorkedExamplesTest {
 
         // The duplicate QUACK: newer acks, a reorder grace later, still report the same hole.
         for (int receiver : new int[] {0, 1}) {
-            next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, nextOut);
-            other.onFrame(ack(params, receiver, 3, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, otherOut);
+            settle(next, next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, nextOut), MS + grace, nextOut);
+            settle(other, other.onFrame(ack(params, receiver, 3, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, otherOut), MS + grace, otherOut);
         }
 
         SendSchedule schedule = new SendSchedule(params);
@@ -89,21 +90,21 @@ class PaperWorkedExamplesTest {
         PicsouSender next = new PicsouSender(2, params, 0);
         RecordingSink out = new RecordingSink();
         for (long seq = 1; seq <= 8; seq++) {
-            next.onEntryCommitted(entry(seq), 0, out);
+            settle(next, next.onEntryCommitted(entry(seq), 0, out), 0, out);
         }
         for (int receiver : new int[] {0, 1}) {
-            next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, out);
+            settle(next, next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, out), MS, out);
         }
         long grace = next.reorderGraceNanos();
         for (int receiver : new int[] {0, 1}) {
-            next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, out);
+            settle(next, next.onFrame(ack(params, receiver, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + grace, out), MS + grace, out);
         }
         assertThat(next.resends()).as("the duplicate QUACK declared seq 1 lost").isEqualTo(1);
         assertThat(next.lateAllowanceNanos()).isZero();
 
         // The originals (seq 1 and 5, both declared lost, one of them ours to resend) arrive at once, sooner than
         // any resend could have: they were only late.
-        next.onFrame(ack(params, 0, 2, 8, 0), MS + grace, out);
+        settle(next, next.onFrame(ack(params, 0, 2, 8, 0), MS + grace, out), MS + grace, out);
         assertThat(next.spuriousResends()).isEqualTo(2);
         long allowance = 2 * (grace / 8);
         assertThat(next.lateAllowanceNanos()).isEqualTo(allowance);
@@ -111,20 +112,20 @@ class PaperWorkedExamplesTest {
         // The next hole of the slow sender is declared lost a grace plus the allowance after it was due.
         long committedAt = 2 * MS + grace;
         for (long seq = 9; seq <= 16; seq++) {
-            next.onEntryCommitted(entry(seq), committedAt, out);
+            settle(next, next.onEntryCommitted(entry(seq), committedAt, out), committedAt, out);
         }
         long now = committedAt;
         while (next.resends() == 1 && now < committedAt + 10 * grace) {
             now += MS / 10;
             for (int receiver : new int[] {0, 1}) {
-                next.onFrame(ack(params, receiver, 2, 8, 0, 10, 11, 12, 14, 15, 16), now, out);
+                settle(next, next.onFrame(ack(params, receiver, 2, 8, 0, 10, 11, 12, 14, 15, 16), now, out), now, out);
             }
         }
         assertThat(next.resends()).as("seq 9 declared lost").isEqualTo(2);
         assertThat(now - committedAt).isGreaterThanOrEqualTo(grace + allowance);
 
         // This time the resends were needed: they are held only a round trip later.
-        next.onFrame(ack(params, 0, 2, 16, 0), now + 2 * MS, out);
+        settle(next, next.onFrame(ack(params, 0, 2, 16, 0), now + 2 * MS, out), now + 2 * MS, out);
         assertThat(next.spuriousResends()).isEqualTo(2);
         assertThat(next.lateAllowanceNanos()).isZero();
     }
@@ -134,11 +135,11 @@ class PaperWorkedExamplesTest {
         PicsouSender next = new PicsouSender(2, params, 0);
         RecordingSink out = new RecordingSink();
         for (long seq = 1; seq <= 8; seq++) {
-            next.onEntryCommitted(entry(seq), 0, out);
+            settle(next, next.onEntryCommitted(entry(seq), 0, out), 0, out);
         }
         out.clear();
-        next.onFrame(ack(params, 0, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, out);
-        next.onFrame(ack(params, 0, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + 2 * next.reorderGraceNanos(), out);
+        settle(next, next.onFrame(ack(params, 0, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS, out), MS, out);
+        settle(next, next.onFrame(ack(params, 0, 2, 0, 0, 2, 3, 4, 6, 7, 8), MS + 2 * next.reorderGraceNanos(), out), MS + 2 * next.reorderGraceNanos(), out);
         next.onTick(MS + 2 * next.reorderGraceNanos(), out);
         assertThat(2 * next.reorderGraceNanos()).isLessThan(p().initialRetransmitTimeoutNanos());
 
@@ -167,11 +168,11 @@ class PaperWorkedExamplesTest {
         PicsouSender sender = new PicsouSender(0, params, 0);
         RecordingSink out = new RecordingSink();
         for (long seq = 1; seq <= 12; seq++) {
-            sender.onEntryCommitted(entry(seq), 0, out);
+            settle(sender, sender.onEntryCommitted(entry(seq), 0, out), 0, out);
         }
-        sender.onFrame(ack(params, 0, 0, 12, 10), MS, out);
-        sender.onFrame(ack(params, 1, 0, 12, 10), MS, out);
-        sender.onFrame(ack(params, 3, 0, 2, 2), MS, out);
+        settle(sender, sender.onFrame(ack(params, 0, 0, 12, 10), MS, out), MS, out);
+        settle(sender, sender.onFrame(ack(params, 1, 0, 12, 10), MS, out), MS, out);
+        settle(sender, sender.onFrame(ack(params, 3, 0, 2, 2), MS, out), MS, out);
         out.clear();
 
         sender.onTick(MS + params.initialRetransmitTimeoutNanos(), out);

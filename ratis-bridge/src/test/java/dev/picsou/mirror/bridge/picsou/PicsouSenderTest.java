@@ -4,6 +4,7 @@ import static dev.picsou.mirror.bridge.picsou.CoreFixtures.MS;
 import static dev.picsou.mirror.bridge.picsou.CoreFixtures.ack;
 import static dev.picsou.mirror.bridge.picsou.CoreFixtures.bft4x4;
 import static dev.picsou.mirror.bridge.picsou.CoreFixtures.entry;
+import static dev.picsou.mirror.bridge.picsou.CoreFixtures.settle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picsou.mirror.bridge.model.AckFrame;
@@ -28,7 +29,7 @@ class PicsouSenderTest {
     private static RecordingSink commitAll(PicsouSender sender, long upTo, long now) {
         RecordingSink out = new RecordingSink();
         for (long seq = sender.committedSeq() + 1; seq <= upTo; seq++) {
-            sender.onEntryCommitted(entry(seq), now, out);
+            settle(sender, sender.onEntryCommitted(entry(seq), now, out), now, out);
         }
         return out;
     }
@@ -44,6 +45,24 @@ class PicsouSenderTest {
         }
         assertThat(seqs).as("sender %d makes some attempts 1 among %d entries", sender, upTo).isNotEmpty();
         return seqs;
+    }
+
+    @Test
+    void withoutLingerEntriesCommittedTogetherLeaveAtTheNextTickInOneFramePerReceiver() {
+        PicsouParams p = PicsouParams.builder(2, 2).batchDelayNanos(0).build();
+        PicsouSender sender = new PicsouSender(0, p, 0);
+        RecordingSink out = new RecordingSink();
+        long deadline = Long.MAX_VALUE;
+        for (long seq = 1; seq <= 16; seq++) {
+            deadline = sender.onEntryCommitted(entry(seq), 5 * MS, out);
+        }
+        assertThat(out.sent).as("events leave partial batches for the tick").isEmpty();
+        assertThat(deadline).as("... which is due at once").isEqualTo(5 * MS);
+
+        sender.onTick(5 * MS, out);
+        assertThat(out.sent).as("one frame per receiver").hasSize(2)
+                .extracting(RecordingSink.Sent::peer).containsExactlyInAnyOrder(0, 1);
+        assertThat(out.transmissions()).as("this sender's share, 8 of the 16").hasSize(8);
     }
 
     @Test
@@ -73,8 +92,8 @@ class PicsouSenderTest {
         assertThat(out.transmissions()).extracting(t -> t[1]).containsExactly(2L, 4L, 6L, 8L);
 
         out.clear();
-        sender.onFrame(ack(p, 0, 0, 8, 8), MS, out);
-        sender.onFrame(ack(p, 1, 0, 8, 8), MS, out);
+        settle(sender, sender.onFrame(ack(p, 0, 0, 8, 8), MS, out), MS, out);
+        settle(sender, sender.onFrame(ack(p, 1, 0, 8, 8), MS, out), MS, out);
         assertThat(out.quacked).containsExactly(8L);
         assertThat(out.transmissions()).extracting(t -> t[1]).containsExactlyInAnyOrder(10L, 12L, 14L, 16L);
     }
@@ -103,7 +122,7 @@ class PicsouSenderTest {
         sender.onLinkWritable(0, false, 0, out);
         sender.onLinkWritable(1, false, 0, out);
         for (long seq = 1; seq <= 4; seq++) {
-            sender.onEntryCommitted(entry(seq), 0, out);
+            settle(sender, sender.onEntryCommitted(entry(seq), 0, out), 0, out);
         }
         assertThat(out.sent).isEmpty();
 
@@ -145,13 +164,13 @@ class PicsouSenderTest {
         PicsouSender second = new PicsouSender(1, p, 0);
         commitAll(second, 6, 0);
         RecordingSink out = new RecordingSink();
-        second.onFrame(ack(p, 0, 1, 6, 0), MS, out);
+        settle(second, second.onFrame(ack(p, 0, 1, 6, 0), MS, out), MS, out);
         second.onTick(10 * p.initialRetransmitTimeoutNanos(), out);
         assertThat(out.transmissions()).as("held by receiver 0, only not yet durable").isEmpty();
 
         // Receiver 0 restarted before its site committed 1..6: it holds nothing now, and says so.
         long later = 10 * p.initialRetransmitTimeoutNanos() + MS;
-        second.onFrame(ack(p, 0, 1, 0, 0), later, out);
+        settle(second, second.onFrame(ack(p, 0, 1, 0, 0), later, out), later, out);
 
         assertThat(out.transmissions()).allSatisfy(t -> assertThat(t[0]).as("attempt").isEqualTo(1L))
                 .extracting(t -> t[1]).containsExactlyInAnyOrderElementsOf(firstResendsBy(p, 1, 6));
@@ -164,12 +183,12 @@ class PicsouSenderTest {
         PicsouSender second = new PicsouSender(1, p, 0);
         commitAll(second, 6, 0);
         RecordingSink out = new RecordingSink();
-        second.onFrame(ack(p, 0, 1, 6, 0), MS, out);
+        settle(second, second.onFrame(ack(p, 0, 1, 6, 0), MS, out), MS, out);
 
         // Receiver 0 crashed right after that ack, before its site committed anything; the others ack on.
         long later = 10 * p.initialRetransmitTimeoutNanos();
-        second.onFrame(ack(p, 1, 1, 0, 0), later, out);
-        second.onFrame(ack(p, 2, 1, 0, 0), later, out);
+        settle(second, second.onFrame(ack(p, 1, 1, 0, 0), later, out), later, out);
+        settle(second, second.onFrame(ack(p, 2, 1, 0, 0), later, out), later, out);
 
         assertThat(out.transmissions()).extracting(t -> t[1])
                 .containsExactlyInAnyOrderElementsOf(firstResendsBy(p, 1, 6));
@@ -187,11 +206,11 @@ class PicsouSenderTest {
         commitAll(first, 6, 0).transmissions().forEach(t -> assertThat(t[2]).isNotEqualTo(2L));
 
         // Receivers 0 and 1 ack everything but 6, then again once receiver 2's silence is long enough to count.
-        first.onFrame(ack(p, 0, 0, 5, 5), MS, out);
-        first.onFrame(ack(p, 1, 0, 5, 5), MS, out);
+        settle(first, first.onFrame(ack(p, 0, 0, 5, 5), MS, out), MS, out);
+        settle(first, first.onFrame(ack(p, 1, 0, 5, 5), MS, out), MS, out);
         long later = 10 * p.initialRetransmitTimeoutNanos();
-        first.onFrame(ack(p, 0, 0, 5, 5), later, out);
-        first.onFrame(ack(p, 1, 0, 5, 5), later, out);
+        settle(first, first.onFrame(ack(p, 0, 0, 5, 5), later, out), later, out);
+        settle(first, first.onFrame(ack(p, 1, 0, 5, 5), later, out), later, out);
         first.onTick(later, out);
 
         assertThat(out.transmissions()).as("seq 6 left, to a receiver that acks")
@@ -205,8 +224,8 @@ class PicsouSenderTest {
         PicsouSender second = new PicsouSender(1, p, 0);
         commitAll(second, 3, 0);
         RecordingSink out = new RecordingSink();
-        second.onFrame(ack(p, 0, 1, 3, 0), MS, out);
-        second.onFrame(ack(p, 0, 1, 0, 0), 2 * MS, out);
+        settle(second, second.onFrame(ack(p, 0, 1, 3, 0), MS, out), MS, out);
+        settle(second, second.onFrame(ack(p, 0, 1, 0, 0), 2 * MS, out), 2 * MS, out);
 
         second.onTick(10 * p.initialRetransmitTimeoutNanos(), out);
         assertThat(out.transmissions()).as("receiver 0 still counts as holding 1..3").isEmpty();
@@ -219,7 +238,7 @@ class PicsouSenderTest {
         PicsouSender second = new PicsouSender(1, p, 0);
         commitAll(second, 3, 0);
         RecordingSink out = new RecordingSink();
-        second.onFrame(ack(p, 0, 1, 3, 0), MS, out);
+        settle(second, second.onFrame(ack(p, 0, 1, 3, 0), MS, out), MS, out);
 
         second.onTick(10 * p.initialRetransmitTimeoutNanos(), out);
         assertThat(out.transmissions()).as("held on the site, only not yet durable").isEmpty();
@@ -234,8 +253,8 @@ class PicsouSenderTest {
         FencedFrame refusal = new FencedFrame(p.linkId(), p.epoch() + 1, 1, 0, new ForkPoint(p.epoch() + 1, 3),
                 Mac.NONE);
 
-        long deadline = sender.onFrame(refusal, MS, out);
-        sender.onEntryCommitted(entry(5), 2 * MS, out);
+        long deadline = settle(sender, sender.onFrame(refusal, MS, out), MS, out);
+        settle(sender, sender.onEntryCommitted(entry(5), 2 * MS, out), 2 * MS, out);
         sender.onTick(10 * p.maxRetransmitTimeoutNanos(), out);
 
         assertThat(out.fenced).containsExactly(refusal);
@@ -254,8 +273,8 @@ class PicsouSenderTest {
         AckFrame signed = FrameAuthenticator.fromSecret(p.linkSecret()).sign(unsigned);
         AckFrame tampered = new AckFrame(p.linkId(), p.epoch(), 2, 0, 4, 4, signed.phi(), signed.mac());
 
-        sender.onFrame(unsigned, MS, out);
-        sender.onFrame(tampered, MS, out);
+        settle(sender, sender.onFrame(unsigned, MS, out), MS, out);
+        settle(sender, sender.onFrame(tampered, MS, out), MS, out);
 
         assertThat(out.refused).hasSize(2).allSatisfy(r -> assertThat(r).contains("authenticator"));
         assertThat(out.quacked).isEmpty();
@@ -266,10 +285,10 @@ class PicsouSenderTest {
         PicsouParams p = bft4x4();
         PicsouSender sender = new PicsouSender(0, p, 0);
         RecordingSink out = commitAll(sender, 10, 0);
-        sender.onFrame(ack(p, 3, 0, 1_000_000, 1_000_000), MS, out);
+        settle(sender, sender.onFrame(ack(p, 3, 0, 1_000_000, 1_000_000), MS, out), MS, out);
         assertThat(out.quacked).isEmpty();
 
-        sender.onFrame(ack(p, 1, 0, 5, 5), 2 * MS, out);
+        settle(sender, sender.onFrame(ack(p, 1, 0, 5, 5), 2 * MS, out), 2 * MS, out);
         assertThat(out.quacked).containsExactly(5L);
     }
 
@@ -280,9 +299,9 @@ class PicsouSenderTest {
         RecordingSink out = commitAll(restarted, 10, 0);
         assertThat(out.transmissions()).as("its share above the floor may already be on the mirror").isEmpty();
 
-        restarted.onFrame(ack(p, 0, 0, 8, 8), MS, out);
-        restarted.onEntryCommitted(entry(11), MS, out);
-        restarted.onEntryCommitted(entry(12), MS, out);
+        settle(restarted, restarted.onFrame(ack(p, 0, 0, 8, 8), MS, out), MS, out);
+        settle(restarted, restarted.onEntryCommitted(entry(11), MS, out), MS, out);
+        settle(restarted, restarted.onEntryCommitted(entry(12), MS, out), MS, out);
         assertThat(out.transmissions()).extracting(t -> t[1]).containsExactly(12L);
     }
 
@@ -294,12 +313,12 @@ class PicsouSenderTest {
 
         // The first ack says the mirror is durable through 10: the others' windows reach 18, their share of it is
         // on its way and ours was taken over or will be found missing.
-        restarted.onFrame(ack(p, 0, 0, 10, 10), MS, out);
+        settle(restarted, restarted.onFrame(ack(p, 0, 0, 10, 10), MS, out), MS, out);
         assertThat(out.transmissions()).isEmpty();
 
-        restarted.onFrame(ack(p, 0, 0, 14, 14), 2 * MS, out);
-        restarted.onEntryCommitted(entry(21), 2 * MS, out);
-        restarted.onEntryCommitted(entry(22), 2 * MS, out);
+        settle(restarted, restarted.onFrame(ack(p, 0, 0, 14, 14), 2 * MS, out), 2 * MS, out);
+        settle(restarted, restarted.onEntryCommitted(entry(21), 2 * MS, out), 2 * MS, out);
+        settle(restarted, restarted.onEntryCommitted(entry(22), 2 * MS, out), 2 * MS, out);
         assertThat(out.transmissions()).extracting(t -> t[1]).containsExactly(20L, 22L);
     }
 
@@ -308,19 +327,19 @@ class PicsouSenderTest {
         PicsouParams p = PicsouParams.builder(2, 2).batchDelayNanos(0).reorderGraceNanos(MS).build();
         PicsouSender sender = new PicsouSender(0, p, 0);
         RecordingSink out = commitAll(sender, 4, 0);
-        sender.onFrame(ack(p, 0, 0, 4, 4), 40 * MS, out);
+        settle(sender, sender.onFrame(ack(p, 0, 0, 4, 4), 40 * MS, out), 40 * MS, out);
         assertThat(sender.smoothedQuackLatencyNanos()).isEqualTo(40 * MS);
         assertThat(sender.reorderGraceNanos()).isEqualTo(10 * MS);
 
         // Seq 6 and 8 leave at 100 ms and are reported held 3 ms later: a copy from another replica got there
         // first. Taking that for our latency would shrink the reorder grace to its floor.
         commitAll(sender, 8, 100 * MS);
-        sender.onFrame(ack(p, 0, 0, 8, 8), 103 * MS, out);
+        settle(sender, sender.onFrame(ack(p, 0, 0, 8, 8), 103 * MS, out), 103 * MS, out);
         assertThat(sender.smoothedQuackLatencyNanos()).isEqualTo(40 * MS);
         assertThat(sender.reorderGraceNanos()).isEqualTo(10 * MS);
 
         commitAll(sender, 12, 200 * MS);
-        sender.onFrame(ack(p, 0, 0, 12, 12), 248 * MS, out);
+        settle(sender, sender.onFrame(ack(p, 0, 0, 12, 12), 248 * MS, out), 248 * MS, out);
         assertThat(sender.smoothedQuackLatencyNanos()).as("a plausible sample is taken").isEqualTo(41 * MS);
     }
 
@@ -329,8 +348,8 @@ class PicsouSenderTest {
         PicsouParams p = cft(2, 2);
         PicsouSender lagging = new PicsouSender(0, p, 0);
         RecordingSink out = commitAll(lagging, 2, 0);
-        lagging.onFrame(ack(p, 0, 0, 20, 20), MS, out);
-        lagging.onFrame(ack(p, 1, 0, 20, 20), MS, out);
+        settle(lagging, lagging.onFrame(ack(p, 0, 0, 20, 20), MS, out), MS, out);
+        settle(lagging, lagging.onFrame(ack(p, 1, 0, 20, 20), MS, out), MS, out);
         out.clear();
 
         commitAll(lagging, 22, 2 * MS).transmissions().forEach(t -> assertThat(t[1]).isGreaterThan(20));
@@ -345,8 +364,8 @@ class PicsouSenderTest {
         java.util.List<dev.picsou.mirror.bridge.model.SentEntry> entries =
                 java.util.List.of(new dev.picsou.mirror.bridge.model.SentEntry(CoreFixtures.entry(96), 0));
 
-        sender.onFrame(new dev.picsou.mirror.bridge.model.DataFrame(p.linkId(), 3, 2, 1, 0, entries,
-                dev.picsou.mirror.bridge.model.Mac.NONE), 0, out);
+        settle(sender, sender.onFrame(new dev.picsou.mirror.bridge.model.DataFrame(p.linkId(), 3, 2, 1, 0, entries,
+                dev.picsou.mirror.bridge.model.Mac.NONE), 0, out), 0, out);
 
         assertThat(out.refused).isEmpty();
         assertThat(out.sent).singleElement().satisfies(s -> {
