@@ -105,8 +105,7 @@ public final class PicsouSender implements StreamSender {
         for (int j = 0; j < views.length; j++) {
             views[j] = new ReceiverView();
         }
-        this.queues = new SendQueues(params.receivers(), params.batchMaxBytes(), params.batchDelayNanos(),
-                params.stallWaitNanos());
+        this.queues = SendQueues.of(params);
         this.suspicion = new SenderSuspicion(params, schedule, index);
         this.lateness = PeerLateness.of(index, params);
         this.lastClaimAt = new long[params.receivers()];
@@ -300,8 +299,7 @@ public final class PicsouSender implements StreamSender {
         out.quacked(after);
     }
 
-    /** Everything the engine does after an event: fill the window, detect losses, flush batches, claim QUACKs. */
-    /** {@code tick}: partial batches may leave (see {@link SendQueues}); events send only full ones. */
+    /** After an event or a tick (only ticks send partial batches): fill the window, detect losses, flush, claim. */
     private long step(long nowNanos, boolean tick, ActionSink out) {
         if (state == LinkState.FENCED) {
             return Long.MAX_VALUE;

@@ -53,6 +53,11 @@ public final class SendQueues {
         this.stallWaitNanos = stallWaitNanos;
     }
 
+    /** The queues of a sender of {@code p}'s link. */
+    static SendQueues of(PicsouParams p) {
+        return new SendQueues(p.receivers(), p.batchMaxBytes(), p.batchDelayNanos(), p.stallWaitNanos());
+    }
+
     /** Queues a first send behind everything already waiting for {@code receiver}. */
     public void add(int receiver, SentEntry entry, long nowNanos) {
         if (queues.get(receiver).isEmpty()) {
