@@ -50,9 +50,10 @@ final class ChildMirror implements AutoCloseable {
         cmd.add(JitMode.javaExecutable());
         // The mirror site gets the heap the primary's has (the JVM's default, a quarter of the memory, unless set),
         // so that 1 MiB entries on 7 replicas fit (2 GB did not: minutes of GC, then OutOfMemoryError). A process
-        // out of memory exits at once, and the bench replaces it, rather than thrash for minutes.
-        long heapMiB = Math.max(2048, Runtime.getRuntime().maxMemory() >> 20);
-        cmd.addAll(List.of("-XX:+UseParallelGC", "-Xms512m", "-Xmx" + heapMiB + "m", "-XX:+ExitOnOutOfMemoryError",
+        // out of memory exits at once, and the bench replaces it, rather than thrash for minutes. Fixed: FixedHeap.
+        long heapBytes = Math.max(2048L << 20, Runtime.getRuntime().maxMemory());
+        cmd.addAll(FixedHeap.options(List.of(), heapBytes));
+        cmd.addAll(List.of("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
                 "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
                 "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", BenchParams.DEFAULT_ACK_MS),

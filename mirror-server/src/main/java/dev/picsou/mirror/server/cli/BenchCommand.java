@@ -9,11 +9,13 @@ import dev.picsou.mirror.server.bench.BenchResult;
 import dev.picsou.mirror.server.bench.BenchRunner;
 import dev.picsou.mirror.server.bench.BenchScenario;
 import dev.picsou.mirror.server.bench.CommonPool;
+import dev.picsou.mirror.server.bench.FixedHeap;
 import dev.picsou.mirror.server.bench.JitMode;
 import dev.picsou.mirror.storage.Directories;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -239,6 +241,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> args = spec.root().commandLine().getParseResult().originalArgs();
         List<String> cmd = new ArrayList<>(mode.relaunchCommand(PicsouCli.class.getName(), args));
         cmd.add(1, "-D" + RELAUNCHED + "=true");
+        cmd.addAll(2, FixedHeap.options(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                Runtime.getRuntime().maxMemory()));
         Process child = new ProcessBuilder(cmd).inheritIO().start();
         Thread stopChild = new Thread(child::destroy, "bench-relaunch-stop");
         Runtime.getRuntime().addShutdownHook(stopChild);
