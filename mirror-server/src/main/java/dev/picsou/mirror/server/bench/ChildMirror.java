@@ -50,19 +50,18 @@ final class ChildMirror implements AutoCloseable {
         cmd.add(JitMode.javaExecutable());
         // The mirror site gets the heap the primary's has (the JVM's default, a quarter of the memory, unless set),
         // so that 1 MiB entries on 7 replicas fit (2 GB did not: minutes of GC, then OutOfMemoryError). A process
-        // out of memory exits at once, and the bench replaces it, rather than thrash for minutes. Fixed: FixedHeap.
+        // out of memory exits at once, and the bench replaces it, rather than thrash for minutes. Fixed and touched: FixedHeap.
         long heapBytes = Math.max(2048L << 20, Runtime.getRuntime().maxMemory());
-        cmd.addAll(FixedHeap.options(List.of(), heapBytes));
+        String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
+        List<String> extraOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        cmd.addAll(FixedHeap.options(extraOptions, heapBytes));
         cmd.addAll(List.of("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
                 "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
                 "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", BenchParams.DEFAULT_ACK_MS),
                 "-Dpicsou.bench.batchUs=" + BenchParams.BATCH_DELAY_NANOS / 1_000));
         cmd.addAll(JitMode.current().jvmOptions());
-        String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
-        if (!extra.isEmpty()) {
-            cmd.addAll(List.of(extra.split("\\s+")));
-        }
+        cmd.addAll(extraOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MirrorSiteMain.class.getName()));
         return new ChildMirror(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
