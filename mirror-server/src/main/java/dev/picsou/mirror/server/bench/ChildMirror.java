@@ -50,7 +50,8 @@ final class ChildMirror implements AutoCloseable {
         cmd.add(JitMode.javaExecutable());
         // The mirror site gets the heap the primary's has (the JVM's default, a quarter of the memory, unless set),
         // so that 1 MiB entries on 7 replicas fit (2 GB did not: minutes of GC, then OutOfMemoryError). A process
-        // out of memory exits at once, and the bench replaces it, rather than thrash for minutes. Fixed and touched: FixedHeap.
+        // out of memory exits at once, and the bench replaces it, rather than thrash for minutes. Fixed and touched:
+        // FixedHeap, where -Dpicsou.bench.childJvmOpts may choose otherwise.
         long heapBytes = Math.max(2048L << 20, Runtime.getRuntime().maxMemory());
         String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
         List<String> extraOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
@@ -63,7 +64,24 @@ final class ChildMirror implements AutoCloseable {
         cmd.addAll(JitMode.current().jvmOptions());
         cmd.addAll(extraOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MirrorSiteMain.class.getName()));
-        return new ChildMirror(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        ChildMirror child = new ChildMirror(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
+        child.awaitRunning();
+        return child;
+    }
+
+    /**
+     * Waits until the child answers a command (an idle {@code stop}): its JVM has started and touched its heap. The
+     * room guard's first reading of a scenario ({@link DataHeadroom}) must come after that, or it counts the heap
+     * being touched as data written and stops the scenario. A child that does not answer is reported by
+     * {@link #open}, as before.
+     */
+    private void awaitRunning() {
+        try {
+            ask("stop", START_TIMEOUT_SECONDS);
+        } catch (IOException e) {
+            // open() asks again and fails the scenario with the reason
+        }
     }
 
     /** Starts the mirror site of {@code s} in the child and returns its handle once it runs. */

@@ -174,6 +174,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
             System.err.println("bench: asked for --jit " + wanted + " but this JVM runs " + JitMode.current());
         }
+        List<String> heapOptions = missingHeapOptions();
+        if (!heapOptions.isEmpty() && !quiet) {
+            System.err.println("bench: this JVM runs without " + String.join(" ", heapOptions) + " (the bench adds"
+                    + " them only when it starts itself again for --jit): collections that first use heap pages"
+                    + " can pause a site past the reorder grace (docs/performance.md, Findings)");
+        }
         removeAbandonedRuns();
         boolean temporary = dir == null;
         Path base = temporary ? BenchDirectories.create(TEMP, TEMP_PREFIX) : Files.createDirectories(dir);
@@ -241,8 +247,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> args = spec.root().commandLine().getParseResult().originalArgs();
         List<String> cmd = new ArrayList<>(mode.relaunchCommand(PicsouCli.class.getName(), args));
         cmd.add(1, "-D" + RELAUNCHED + "=true");
-        cmd.addAll(2, FixedHeap.options(ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                Runtime.getRuntime().maxMemory()));
+        cmd.addAll(2, missingHeapOptions());
         Process child = new ProcessBuilder(cmd).inheritIO().start();
         Thread stopChild = new Thread(child::destroy, "bench-relaunch-stop");
         Runtime.getRuntime().addShutdownHook(stopChild);
@@ -253,6 +258,12 @@ public final class BenchCommand implements Callable<Integer> {
             // shutting down already
         }
         return code;
+    }
+
+    /** The heap options ({@link FixedHeap}) this JVM was not started with. */
+    private static List<String> missingHeapOptions() {
+        return FixedHeap.options(ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                Runtime.getRuntime().maxMemory());
     }
 
     private Duration jitWarmup() {
