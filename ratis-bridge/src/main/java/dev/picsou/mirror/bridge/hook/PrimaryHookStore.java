@@ -54,13 +54,22 @@ final class PrimaryHookStore implements AutoCloseable {
      */
     static final StoreOptions STORE_OPTIONS = StoreOptions.defaults().withRederivable(true)
             .withWriteBufferBytes(8L << 20);
-    /** Numbered entries (or QUACK advance) after which a persist batch goes out. */
-    static final int PERSIST_EVERY_ENTRIES = 1024;
+    /**
+     * Numbered entries (or QUACK advance) after which a persist batch goes out. A batch writes the entries not
+     * QUACKed at that moment, about the stream's rate times its QUACK lag whatever the period, so the share of entries
+     * that reach RocksDB is about the lag over the period: at 300 entries/s of 10 KiB and 0.3-0.5 s of lag (a
+     * saturated bench mirror) some 11-18% with 8 MiB batches, whose copies and fresh memtable pages took 0.7% of the
+     * primary's CPU (docs/performance.md). The period does not change what a crash leaves: without a WAL the store
+     * holds what its last memtable flush held.
+     */
+    static final int PERSIST_EVERY_ENTRIES = 4096;
     /** Payload bytes numbered after which a persist batch goes out. */
-    static final long PERSIST_EVERY_BYTES = 8L << 20;
+    static final long PERSIST_EVERY_BYTES = 32L << 20;
 
     private final Path directory;
     private final long configuredEpoch;
+    private final int persistEveryEntries;
+    private final long persistEveryBytes;
     private MirrorStore store;
     /** The current state; {@link #persisted} is what the store holds (outside a crash, what a reader sees). */
     private HookMetadata meta;
@@ -71,15 +80,27 @@ final class PrimaryHookStore implements AutoCloseable {
     private long persistedEntries;
     private boolean closed;
 
-    private PrimaryHookStore(Path directory, long configuredEpoch, MirrorStore store) {
+    private PrimaryHookStore(Path directory, long configuredEpoch, int persistEveryEntries, long persistEveryBytes,
+                             MirrorStore store) {
+        if (persistEveryEntries < 1 || persistEveryBytes < 1) {
+            throw new IllegalArgumentException("persist batches every " + persistEveryEntries + " entries or "
+                    + persistEveryBytes + " bytes: both must be >= 1");
+        }
         this.directory = directory;
         this.configuredEpoch = configuredEpoch;
+        this.persistEveryEntries = persistEveryEntries;
+        this.persistEveryBytes = persistEveryBytes;
         adopt(store);
     }
 
     /** Opens (creating if missing) the hook store at {@code directory} for a primary running {@code epoch}. */
     static PrimaryHookStore open(Path directory, long epoch) {
-        return new PrimaryHookStore(directory, epoch, MirrorStore.open(directory, STORE_OPTIONS));
+        return open(directory, epoch, PERSIST_EVERY_ENTRIES, PERSIST_EVERY_BYTES);
+    }
+
+    /** {@link #open(Path, long)} with persist batches every {@code entries} entries or {@code bytes} of payload. */
+    static PrimaryHookStore open(Path directory, long epoch, int entries, long bytes) {
+        return new PrimaryHookStore(directory, epoch, entries, bytes, MirrorStore.open(directory, STORE_OPTIONS));
     }
 
     /** Takes {@code opened} as the live store; marks it PRIMARY at the configured epoch if it is not yet. */
@@ -135,7 +156,7 @@ final class PrimaryHookStore implements AutoCloseable {
             unpersisted.addLast(entry);
         }
         bytesSincePersist += payload.length;
-        if (seq - persisted.lastSeq() >= PERSIST_EVERY_ENTRIES || bytesSincePersist >= PERSIST_EVERY_BYTES) {
+        if (seq - persisted.lastSeq() >= persistEveryEntries || bytesSincePersist >= persistEveryBytes) {
             try {
                 persist();
             } catch (RuntimeException e) {
@@ -173,7 +194,7 @@ final class PrimaryHookStore implements AutoCloseable {
 
     /**
      * Every entry {@code <= seq} is durable on the mirror: they leave the outbox (on disk with the next persist
-     * batch, which goes out now if the QUACK moved {@link #PERSIST_EVERY_ENTRIES} past the stored one). Returns the
+     * batch, which goes out now if the QUACK moved the batch period in entries past the stored one). Returns the
      * QUACKed seq.
      *
      * @throws dev.picsou.mirror.storage.StorageException if that batch fails (the QUACK is kept in memory and goes
@@ -187,7 +208,7 @@ final class PrimaryHookStore implements AutoCloseable {
         while (!unpersisted.isEmpty() && unpersisted.peekFirst().seq() <= seq) {
             unpersisted.pollFirst();
         }
-        if (seq - persisted.quackedSeq() >= PERSIST_EVERY_ENTRIES) {
+        if (seq - persisted.quackedSeq() >= persistEveryEntries) {
             persist();
         }
         return seq;

@@ -69,6 +69,30 @@ class PrimaryHookStoreTest {
     }
 
     /**
+     * A batch writes what is not QUACKed when it goes out, about the QUACK lag whatever the period: a period four
+     * times as long writes about a quarter of the entries of a stream whose QUACK trails by 100 entries.
+     */
+    @Test
+    void aLongerPersistPeriodWritesFewerOfTheEntriesALaggingQuackLeavesBehind() {
+        long shortPeriod = persistedWithQuackLag(tmp.resolve("short"), 1024);
+        long longPeriod = persistedWithQuackLag(tmp.resolve("long"), 4096);
+        assertThat(shortPeriod).isBetween(19L * 90, 20L * 110);
+        assertThat(longPeriod).isBetween(4L * 90, 5L * 110);
+    }
+
+    private static long persistedWithQuackLag(Path dir, int period) {
+        try (PrimaryHookStore store = PrimaryHookStore.open(dir, 1, period, Long.MAX_VALUE)) {
+            for (int i = 1; i <= 20_480; i++) {
+                store.append(1, i, payload(i, 100));
+                if (i > 100) {
+                    store.quacked(i - 100);
+                }
+            }
+            return store.persistedEntries();
+        }
+    }
+
+    /**
      * Random appends, QUACKs and syncs across many automatic persist batches (by count and by bytes): at every sync
      * the directory holds the current state, and after a clean close a reopened store goes on from it.
      */
@@ -79,7 +103,8 @@ class PrimaryHookStoreTest {
         List<Entry> numbered = new ArrayList<>();
         long quacked = 0;
         HookMetadata last;
-        try (PrimaryHookStore store = PrimaryHookStore.open(dir, 3)) {
+        // Batches every 1,024 entries or 8 MiB: about five by count and three by bytes in 6,000 entries.
+        try (PrimaryHookStore store = PrimaryHookStore.open(dir, 3, 1024, 8L << 20)) {
             for (int i = 1; i <= 6000; i++) {
                 int size = random.nextInt(20) == 0 ? 64 * 1024 : 1 + random.nextInt(2000);
                 numbered.add(store.append(2, 5 + i, payload(i, size)));
