@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A child JVM ({@link MirrorSiteMain}) that runs the mirror site of each scenario in turn. One process serves the whole bench run so that its JIT is warm after the first
- * scenario, as the bench process's own is. Its status lines keep the current site's counters fresh.
+ * A child JVM ({@link MirrorSiteMain}) that runs the mirror site of each scenario in turn. One process serves the
+ * whole bench run so that its JIT is warm after the first scenario, as the bench process's own is. Its status
+ * lines keep the current site's counters fresh.
  */
 final class ChildMirror implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 120;
@@ -28,6 +29,8 @@ final class ChildMirror implements AutoCloseable {
     private final Writer commands;
     private final ObjectMapper json = new ObjectMapper();
     private volatile CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    /** Why no reply will come any more (the child's output ended or could not be read); null while it can. */
+    private volatile IOException ended;
     private volatile long currentId = -1;
     private long nextId;
     private volatile long durableMin;
@@ -73,14 +76,14 @@ final class ChildMirror implements AutoCloseable {
     /**
      * Waits until the child answers a command (an idle {@code stop}): its JVM has started and touched its heap. The
      * room guard's first reading of a scenario ({@link DataHeadroom}) must come after that, or it counts the heap
-     * being touched as data written and stops the scenario. A child that does not answer is reported by
-     * {@link #open}, as before.
+     * being touched as data written and stops the scenario. A child that does not answer fails the first scenario,
+     * whose {@link #open} asks again (at once, with the exit code, if the child has ended).
      */
     private void awaitRunning() {
         try {
             ask("stop", START_TIMEOUT_SECONDS);
         } catch (IOException e) {
-            // open() asks again and fails the scenario with the reason
+            // reported by the scenario's open()
         }
     }
 
@@ -105,17 +108,40 @@ final class ChildMirror implements AutoCloseable {
     }
 
     private JsonNode ask(String command, long timeoutSeconds) throws IOException {
-        reply = new CompletableFuture<>();
-        commands.write(command + "\n");
-        commands.flush();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        reply = answer;
+        // With readLoop's order (ended, then the reply it fails), either this sees ended or readLoop sees answer.
+        IOException gone = ended;
+        if (gone != null) {
+            throw gone;
+        }
         try {
-            return reply.get(timeoutSeconds, TimeUnit.SECONDS);
+            commands.write(command + "\n");
+            commands.flush();
+        } catch (IOException e) {
+            throw process.isAlive() ? e : endedError();
+        }
+        try {
+            return answer.get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the mirror site process", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("the mirror site process did not answer '" + command.split(" ")[0] + "'", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("the mirror site process did not answer '" + command.split(" ")[0] + "' within "
+                    + timeoutSeconds + " s", e);
         }
+    }
+
+    private IOException endedError() {
+        try {
+            process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new IOException("the mirror site process ended" + (process.isAlive() ? ""
+                : " with exit code " + process.exitValue()) + " (its own error, if any, is on stderr above)");
     }
 
     private void readLoop() {
@@ -139,10 +165,11 @@ final class ChildMirror implements AutoCloseable {
                     reply.complete(node);
                 }
             }
+            ended = endedError();
         } catch (IOException e) {
-            reply.completeExceptionally(e);
+            ended = e;
         }
-        reply.completeExceptionally(new IOException("the mirror site process ended"));
+        reply.completeExceptionally(ended);
     }
 
     /** The child's process id (for pinning). */

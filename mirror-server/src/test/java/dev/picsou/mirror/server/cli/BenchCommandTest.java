@@ -62,6 +62,30 @@ class BenchCommandTest {
         assertThat(Files.readString(chart)).startsWith("<svg").contains("picsou 3+3");
     }
 
+    /**
+     * A mirror child whose JVM does not start fails the scenario with its exit code, at once: the reply a command
+     * waits for after the child's output ended fails instead of waiting out its timeout (120 s).
+     */
+    @Test
+    @Timeout(60)
+    void aMirrorProcessThatCannotStartFailsTheScenarioWithItsExitCode() throws Exception {
+        System.setProperty("picsou.bench.childJvmOpts", "-XX:+NoSuchOptionInAnyJvm");
+        int code;
+        try {
+            code = run("bench", "--protocols", "picsou", "--senders", "3", "--duration", "1", "--warmup", "0",
+                    "--jit-warmup", "0", "--json", "--quiet", "--no-pin", "--jit", JitMode.current().toString(),
+                    "--dir", dir.resolve("data").toString(), "--mirror-dir", dir.resolve("mirror").toString());
+        } finally {
+            System.clearProperty("picsou.bench.childJvmOpts");
+        }
+
+        assertThat(code).as(err::toString).isEqualTo(PicsouCli.EXIT_FAILED);
+        JsonNode scenarios = new ObjectMapper().readTree(out.toString()).get("scenarios");
+        assertThat(scenarios).hasSize(1);
+        assertThat(scenarios.get(0).get("problems").toString())
+                .contains("the mirror site process ended with exit code");
+    }
+
     @Test
     @Timeout(120)
     void aScenarioWithoutRoomForItsDataIsNotStartedAndFailsWithTheReason() throws Exception {

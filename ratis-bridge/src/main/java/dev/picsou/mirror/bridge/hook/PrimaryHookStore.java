@@ -59,8 +59,9 @@ final class PrimaryHookStore implements AutoCloseable {
      * QUACKed at that moment, about the stream's rate times its QUACK lag whatever the period, so the share of entries
      * that reach RocksDB is about the lag over the period: at 300 entries/s of 10 KiB and 0.3-0.5 s of lag (a
      * saturated bench mirror) some 11-18% with 8 MiB batches, whose copies and fresh memtable pages took 0.7% of the
-     * primary's CPU (docs/performance.md). The period does not change what a crash leaves: without a WAL the store
-     * holds what its last memtable flush held.
+     * primary's CPU (docs/performance.md). The crash story does not depend on the period: without a WAL the store is
+     * its last memtable flush whatever the period, never below the latest snapshot, and a restart numbers the Raft
+     * log above it again (a longer period only makes that flush, and so the replay, somewhat older).
      */
     static final int PERSIST_EVERY_ENTRIES = 4096;
     /** Payload bytes numbered after which a persist batch goes out. */
