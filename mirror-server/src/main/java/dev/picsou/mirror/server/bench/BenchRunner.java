@@ -40,9 +40,15 @@ public final class BenchRunner {
      *                       measured; zero for none
      * @param mirrorDirectory where the mirror site keeps its data (its own file system stands for its own machine's
      *                        disk), or null for {@code directory}
+     * @param childHeapBytes  the heap of the mirror's child JVM ({@link FixedHeap})
      */
     public record Settings(Path directory, boolean separateMirror, Pinning pin, Path mirrorDirectory,
-                           Duration jitWarmup) {
+                           Duration jitWarmup, long childHeapBytes) {
+        public Settings {
+            if (childHeapBytes <= 0) {
+                throw new IllegalArgumentException("childHeapBytes must be positive, got " + childHeapBytes);
+            }
+        }
     }
 
     /** Which scenarios run with the two sites pinned to one CPU each. */
@@ -82,7 +88,7 @@ public final class BenchRunner {
     public List<BenchResult> run(List<BenchScenario> scenarios) throws InterruptedException, IOException {
         List<BenchResult> results = new ArrayList<>();
         boolean anyMirrored = scenarios.stream().anyMatch(BenchScenario::mirrored);
-        child = settings.separateMirror() && anyMirrored ? ChildMirror.launch() : null;
+        child = settings.separateMirror() && anyMirrored ? ChildMirror.launch(settings.childHeapBytes()) : null;
         try {
             if (!settings.jitWarmup().isZero() && !scenarios.isEmpty()) {
                 BenchScenario first = scenarios.get(0);
@@ -139,7 +145,7 @@ public final class BenchRunner {
         }
         say("  the mirror's process ended (exit code " + child.exitCode() + "); starting a new one");
         child.close();
-        child = ChildMirror.launch();
+        child = ChildMirror.launch(settings.childHeapBytes());
         if (pinned) {
             CpuPinning.pin(child.pid(), 1);
         }

@@ -47,15 +47,14 @@ final class ChildMirror implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts the child process (no site yet). */
-    static ChildMirror launch() throws IOException {
+    /**
+     * Starts the child process (no site yet) with a heap of {@code heapBytes}, fixed and touched ({@link FixedHeap}),
+     * where {@code -Dpicsou.bench.childJvmOpts} may choose otherwise. A process out of memory exits at once, and the
+     * bench replaces it, rather than thrash for minutes.
+     */
+    static ChildMirror launch(long heapBytes) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(JitMode.javaExecutable());
-        // The mirror site gets the heap the primary's has (the JVM's default, a quarter of the memory, unless set),
-        // so that 1 MiB entries on 7 replicas fit (2 GB did not: minutes of GC, then OutOfMemoryError). A process
-        // out of memory exits at once, and the bench replaces it, rather than thrash for minutes. Fixed and touched:
-        // FixedHeap, where -Dpicsou.bench.childJvmOpts may choose otherwise.
-        long heapBytes = Math.max(2048L << 20, Runtime.getRuntime().maxMemory());
         String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
         List<String> extraOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         cmd.addAll(FixedHeap.options(extraOptions, heapBytes));

@@ -2,6 +2,7 @@ package dev.picsou.mirror.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.picsou.mirror.config.Units;
 import dev.picsou.mirror.server.bench.BenchDirectories;
 import dev.picsou.mirror.server.bench.BenchPresets;
 import dev.picsou.mirror.server.bench.BenchReport;
@@ -51,6 +52,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Set on a bench started again by {@link #relaunch}: it must not start itself a third time. */
     private static final String RELAUNCHED = "picsou.bench.relaunched";
+    /** Smallest {@code --heap}: below it Ratis' segment caches of one site alone do not fit. */
+    private static final long MIN_HEAP_BYTES = 512L << 20;
 
     @Spec
     private CommandSpec spec;
@@ -131,6 +134,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pin", description = "Same as --pin never.")
     private boolean noPin;
 
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "auto",
+            description = "Heap of each bench JVM (the primary site's and the mirror's), fixed and touched at start: "
+                    + "auto (2GiB when no entry is larger than 64 KiB, else a quarter of the memory; never more "
+                    + "than the run needs, as on a VM pages first used beyond recent use are slow) or a size such as "
+                    + "3GiB. -Xms in PICSOU_JAVA_OPTS wins for the primary's.")
+    private String heap;
+
     @Option(names = "--dir", paramLabel = "DIR",
             description = "Data directory (must not exist yet; default: a fresh temporary directory, removed).")
     private Path dir;
@@ -162,6 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 (Ratis starts a thread per append)");
         }
         List<BenchScenario> scenarios = scenarios();
+        long heapBytes = heapBytes(scenarios);
         BenchRunner.Pinning pinning = pinning();
         if (dir != null && Files.exists(dir)) {
             throw new ParameterException(spec.commandLine(), "--dir " + dir + " already exists; give a new path");
@@ -170,11 +181,11 @@ public final class BenchCommand implements Callable<Integer> {
         JitMode wanted = jitMode();
         if (wanted != JitMode.current()) {
             if (!Boolean.getBoolean(RELAUNCHED)) {
-                return relaunch(wanted);
+                return relaunch(wanted, heapBytes);
             }
             System.err.println("bench: asked for --jit " + wanted + " but this JVM runs " + JitMode.current());
         }
-        List<String> heapOptions = missingHeapOptions();
+        List<String> heapOptions = missingHeapOptions(heapBytes);
         if (!heapOptions.isEmpty() && !quiet) {
             System.err.println("bench: this JVM runs without " + String.join(" ", heapOptions) + " (the bench adds"
                     + " them only when it starts itself again for --jit): collections that first use heap pages"
@@ -198,7 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
             List<BenchResult> results;
             try {
                 results = new BenchRunner(new BenchRunner.Settings(base, !sameJvm, pinning, mirrorBase,
-                        jitWarmup()),
+                        jitWarmup(), heapBytes),
                         quiet ? null : System.err).run(scenarios);
             } finally {
                 if (mirrorBase != null && !mirrorBase.startsWith(base)) {
@@ -243,11 +254,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs this command again in a JVM of JIT mode {@code mode}, passing stdio through; returns its exit code. */
-    private int relaunch(JitMode mode) throws IOException, InterruptedException {
+    private int relaunch(JitMode mode, long heapBytes) throws IOException, InterruptedException {
         List<String> args = spec.root().commandLine().getParseResult().originalArgs();
         List<String> cmd = new ArrayList<>(mode.relaunchCommand(PicsouCli.class.getName(), args));
         cmd.add(1, "-D" + RELAUNCHED + "=true");
-        cmd.addAll(2, missingHeapOptions());
+        cmd.addAll(2, missingHeapOptions(heapBytes));
         Process child = new ProcessBuilder(cmd).inheritIO().start();
         Thread stopChild = new Thread(child::destroy, "bench-relaunch-stop");
         Runtime.getRuntime().addShutdownHook(stopChild);
@@ -260,10 +271,29 @@ public final class BenchCommand implements Callable<Integer> {
         return code;
     }
 
-    /** The heap options ({@link FixedHeap}) this JVM was not started with. */
-    private static List<String> missingHeapOptions() {
-        return FixedHeap.options(ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                Runtime.getRuntime().maxMemory());
+    /** The heap options ({@link FixedHeap}) for {@code heapBytes} this JVM was not started with. */
+    private static List<String> missingHeapOptions(long heapBytes) {
+        return FixedHeap.options(ManagementFactory.getRuntimeMXBean().getInputArguments(), heapBytes);
+    }
+
+    /** {@code --heap} in bytes: {@link FixedHeap#autoBytes} for {@code auto}. */
+    private long heapBytes(List<BenchScenario> scenarios) {
+        long physical = FixedHeap.physicalBytes();
+        if ("auto".equals(heap)) {
+            return FixedHeap.autoBytes(scenarios, physical);
+        }
+        long bytes;
+        try {
+            bytes = Units.parseBytes(heap);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--heap must be auto or a size: " + e.getMessage());
+        }
+        if (bytes < MIN_HEAP_BYTES || bytes > physical) {
+            throw new ParameterException(spec.commandLine(), "--heap " + heap + " must be at least "
+                    + Units.formatBytes(MIN_HEAP_BYTES) + " and at most the machine's memory ("
+                    + Units.formatBytes(physical) + ")");
+        }
+        return bytes;
     }
 
     private Duration jitWarmup() {

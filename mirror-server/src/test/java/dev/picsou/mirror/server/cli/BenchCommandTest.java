@@ -127,6 +127,11 @@ class BenchCommandTest {
         assertThat(err.toString()).contains("--jit must be c1 or c2, was 'c3'");
         assertThat(err.toString()).contains("unknown --preset 'nope'");
 
+        assertThat(run("bench", "--heap", "lots")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--heap must be auto or a size").contains("\"lots\" is not a byte size");
+        assertThat(run("bench", "--heap", "64MiB")).isEqualTo(PicsouCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--heap 64MiB must be at least 512MiB");
+
         assertThat(run("bench", "--dir", dir.toString())).isEqualTo(PicsouCli.EXIT_USAGE);
         assertThat(err.toString()).contains("already exists");
     }
