@@ -18,7 +18,8 @@ import java.util.List;
  * the memory the guest has recently used (measured on this project's VM: 1.5 us a page within the first ~10 GB,
  * ~28 us beyond, and memory freed goes back to the host within seconds). Two 6 GB heaps touched at start left the
  * sites' own new pages (page cache, memtables, the mirror's tmpfs) to that slow memory, and the primary's state
- * machine paid up to twice its CPU per entry in the scenarios where the mirror ran (docs/performance.md, Findings).
+ * machine paid up to three times its CPU per entry in the scenarios where the mirror ran (docs/performance.md,
+ * Findings).
  */
 public final class FixedHeap {
     static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";

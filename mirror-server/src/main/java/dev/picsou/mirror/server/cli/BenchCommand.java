@@ -52,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Set on a bench started again by {@link #relaunch}: it must not start itself a third time. */
     private static final String RELAUNCHED = "picsou.bench.relaunched";
-    /** Smallest {@code --heap}: below it Ratis' segment caches of one site alone do not fit. */
+    /** Smallest {@code --heap}: the Raft segment caches of one 5-replica site alone take about 0.3 GB. */
     private static final long MIN_HEAP_BYTES = 512L << 20;
 
     @Spec
@@ -136,9 +136,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "auto",
             description = "Heap of each bench JVM (the primary site's and the mirror's), fixed and touched at start: "
-                    + "auto (2GiB when no entry is larger than 64 KiB, else a quarter of the memory; never more "
-                    + "than the run needs, as on a VM pages first used beyond recent use are slow) or a size such as "
-                    + "3GiB. -Xms in PICSOU_JAVA_OPTS wins for the primary's.")
+                    + "auto (2GiB when no entry is larger than 64 KiB, else a quarter of the memory) or a size such "
+                    + "as 3GiB. A smaller heap leaves more of a VM's fast memory to the sites' data "
+                    + "(docs/performance.md). -Xms in PICSOU_JAVA_OPTS wins for the primary's.")
     private String heap;
 
     @Option(names = "--dir", paramLabel = "DIR",
