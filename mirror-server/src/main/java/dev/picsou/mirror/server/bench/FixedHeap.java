@@ -14,7 +14,7 @@ import java.util.List;
  * grace, and the first WAN scenario of an invocation resent 166-515 times against 1 with the heap touched
  * (docs/performance.md, Findings). Touching 5 GB takes about 2 s at start.
  *
- * <p>The heap is no larger than the run needs ({@link #autoBytes}): on a VM a page first used costs far more beyond
+ * <p>The heap is kept small ({@link #autoBytes}): on a VM a page first used costs far more beyond
  * the memory the guest has recently used (measured on this project's VM: 1.5 us a page within the first ~10 GB,
  * ~28 us beyond, and memory freed goes back to the host within seconds). Two 6 GB heaps touched at start left the
  * sites' own new pages (page cache, memtables, the mirror's tmpfs) to that slow memory, and the primary's state
@@ -30,6 +30,8 @@ public final class FixedHeap {
      * primary (GC logs), bounded by Ratis' segment caches rather than by the entry size.
      */
     static final long SMALL_RUN_HEAP_BYTES = 2L << 30;
+    /** Smallest heap a user may ask for: the Raft segment caches of one 5-replica site alone take about 0.3 GB. */
+    public static final long MIN_BYTES = 512L << 20;
 
     private FixedHeap() {
     }

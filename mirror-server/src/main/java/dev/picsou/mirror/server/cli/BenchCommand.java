@@ -52,8 +52,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Set on a bench started again by {@link #relaunch}: it must not start itself a third time. */
     private static final String RELAUNCHED = "picsou.bench.relaunched";
-    /** Smallest {@code --heap}: the Raft segment caches of one 5-replica site alone take about 0.3 GB. */
-    private static final long MIN_HEAP_BYTES = 512L << 20;
 
     @Spec
     private CommandSpec spec;
@@ -288,9 +286,9 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--heap must be auto or a size: " + e.getMessage());
         }
-        if (bytes < MIN_HEAP_BYTES || bytes > physical) {
+        if (bytes < FixedHeap.MIN_BYTES || bytes > physical) {
             throw new ParameterException(spec.commandLine(), "--heap " + heap + " must be at least "
-                    + Units.formatBytes(MIN_HEAP_BYTES) + " and at most the machine's memory ("
+                    + Units.formatBytes(FixedHeap.MIN_BYTES) + " and at most the machine's memory ("
                     + Units.formatBytes(physical) + ")");
         }
         return bytes;
