@@ -3,6 +3,7 @@ package dev.picsou.mirror.server.node;
 import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
 import dev.picsou.mirror.bridge.hook.ControlCommand;
+import dev.picsou.mirror.bridge.hook.MirrorStateMachine;
 import dev.picsou.mirror.config.DeploymentConfig;
 import dev.picsou.mirror.config.NodeConfig;
 import dev.picsou.mirror.config.SiteConfig;
@@ -167,13 +168,22 @@ public final class MirrorNode implements AutoCloseable {
     }
 
     /**
-     * Makes everything the running primary hook store holds visible to a reader that opens its directory (the hook
-     * store writes no WAL, so its memtables are not): call before reading it from the side. No-op on a mirror.
+     * Makes everything the running epoch's own store holds (the primary's hook store, or the mirror's store) visible
+     * to a reader that opens its directory: neither writes a WAL, so their memtables are not. Call before reading it
+     * from the side.
      */
-    public void flushLocalHookStore() {
+    public void flushLocalStore() {
         EpochRuntime rt = runtime;
-        if (rt != null && rt.primary != null) {
+        if (rt == null) {
+            return;
+        }
+        if (rt.primary != null) {
             rt.primary.stateMachine().flushHookStore();
+        } else {
+            MirrorStateMachine sm = rt.mirrorStateMachine();
+            if (sm != null) {
+                sm.flushStore();
+            }
         }
     }
 

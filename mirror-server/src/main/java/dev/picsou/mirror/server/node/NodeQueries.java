@@ -159,7 +159,7 @@ final class NodeQueries {
             throw new IllegalStateException("node " + node.node.id() + " is not sealed: seal its site first");
         }
         Path storeDir = s.isPrimary() ? node.layout.hook(s.epoch()) : node.layout.mirror(s.epoch());
-        node.flushLocalHookStore(); // read from the side below: its memtables must be on disk
+        node.flushLocalStore(); // read from the side below: its memtables must be on disk
         List<StoredEntry> lost = StoreSeeder.entriesAfter(storeDir, s.isPrimary(), forkSeq);
         Files.createDirectories(node.layout.lostWrites());
         Path file = node.layout.lostWrites().resolve("epoch-" + s.epoch() + "-after-seq-" + forkSeq + ".jsonl");

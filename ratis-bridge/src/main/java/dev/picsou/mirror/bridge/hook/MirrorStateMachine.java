@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * or already pending is a duplicate (two replicas may propose the same entry, and the retry cache cannot see that);
  * {@code seq == durable + 1} is applied (payload applier, then {@code putEntry}) and pending entries that now follow
  * are drained in seq order; a later seq goes to the pending set. All of it, with the metadata ({@code durableSeq},
- * last applied term/index), is ONE unsynced batch: the mirror's Raft log is the durable record and a lost tail is
- * re-applied on restart. After the commit the {@link MirrorApplyListener} hears every seq of the batch and the new
+ * last applied term/index), is ONE batch to a store without a WAL ({@link #STORE_OPTIONS}): the mirror's Raft log is
+ * the durable record and a lost tail is re-applied on restart. After the commit the {@link MirrorApplyListener} hears every seq of the batch and the new
  * durable prefix. Nothing is thrown: failures complete the future exceptionally, and a failed store write stops this
  * replica from applying (broken) until a restart re-applies from the store's last index.
  *
@@ -67,6 +67,16 @@ import org.slf4j.LoggerFactory;
 public class MirrorStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorStateMachine.class);
     static final String CHECKPOINT_PREFIX = "picsou-mirror";
+    /**
+     * Rederivable (no WAL, atomic flushes): every write here is the apply of a committed entry of the mirror's Raft
+     * log, which is the durable record, so the apply path writes each entry once, to a memtable, not twice. Crash
+     * story (kill -9 included): the store is its last flush, a consistent prefix of the applied batches, never below
+     * the latest snapshot (the snapshot's checkpoint flushed it there, and a store found older than the checkpoint is
+     * replaced by it at startup); Ratis replays its log from that snapshot and the batches at or below the store's
+     * {@code lastAppliedIndex} are skipped, the rest applied again. What the WAL cost: with it, writing each entry
+     * into fresh page-cache pages took a fifth of a saturated bench mirror's CPU (docs/performance.md).
+     */
+    static final StoreOptions STORE_OPTIONS = StoreOptions.defaults().withRederivable(true);
     private static final int CHECKPOINTS_KEPT = 3;
 
     private final String siteId;
@@ -143,7 +153,7 @@ public class MirrorStateMachine extends BaseStateMachine {
         storage.init(raftStorage);
         getLifeCycle().transition(LifeCycle.State.STARTING);
         try {
-            store = MirrorStore.open(storeDir);
+            store = MirrorStore.open(storeDir, STORE_OPTIONS);
         } catch (StorageException e) {
             throw new IOException(this + ": cannot open the mirror store " + storeDir + ": " + e.getMessage(), e);
         }
@@ -210,9 +220,9 @@ public class MirrorStateMachine extends BaseStateMachine {
             LOG.info("{}: restoring the mirror store (applied index {}) from {}", this, meta.lastAppliedIndex(),
                     cp.dir());
             try {
-                store = StoreCheckpoints.restore(store, storeDir, cp, StoreOptions.defaults());
+                store = StoreCheckpoints.restore(store, storeDir, cp, STORE_OPTIONS);
             } catch (IOException e) {
-                store = MirrorStore.open(storeDir);
+                store = MirrorStore.open(storeDir, STORE_OPTIONS);
                 brokenReason = "cannot restore from " + cp.dir() + ": " + e.getMessage();
                 throw e;
             }
@@ -296,6 +306,17 @@ public class MirrorStateMachine extends BaseStateMachine {
         updateLastAppliedTermIndex(term, index);
         LOG.info("{}: stream of epoch {} sealed at watermark {}", this, meta.epoch(), meta.sealedSeq());
         return CompletableFuture.completedFuture(ControlCommand.sealedReply(meta.sealedSeq()));
+    }
+
+    /**
+     * Flushes the store's memtables (one atomic flush), so that a reader opening its directory from the side sees
+     * every batch applied so far: the store writes no WAL ({@link #STORE_OPTIONS}).
+     */
+    public void flushStore() {
+        MirrorStore s = store;
+        if (s != null) {
+            s.sync();
+        }
     }
 
     /** The seq at which a seal closed this epoch's stream on this replica, or -1. */
