@@ -29,14 +29,14 @@ public final class BenchReport {
 
     /** One row per scenario. */
     public static void table(PrintWriter out, List<BenchResult> results) {
-        String header = "%-40s %10s %9s %10s %9s %9s %7s %8s %7s %6s %6s %7s  %s%n";
+        String header = "%-40s %10s %9s %10s %9s %9s %7s %8s %7s %6s %6s  %s%n";
         out.printf(Locale.ROOT, header, "scenario", "entries/s", "MB/s", "primary/s", "lag p50", "lag p99",
-                "copies", "B/B", "resends", "cpu%", "other", "page us", "check");
+                "copies", "B/B", "resends", "cpu%", "other", "check");
         for (BenchResult r : results) {
-            out.printf(Locale.ROOT, "%-40s %10.1f %9.3f %10.1f %9.1f %9.1f %7.3f %8.3f %7d %6.1f %6.1f %7.2f  %s%n",
+            out.printf(Locale.ROOT, "%-40s %10.1f %9.3f %10.1f %9.1f %9.1f %7.3f %8.3f %7d %6.1f %6.1f  %s%n",
                     r.scenario().label(), r.entriesPerS(), r.mbPerS(), r.primaryEntriesPerS(), r.lagP50Ms(),
                     r.lagP99Ms(), r.wanCopiesPerEntry(), r.wanBytesPerPayloadByte(), r.resends(), r.cpuPercent(),
-                    r.otherCpuPercent(), r.pageTouchMicros(), r.ok() ? "ok" : "FAILED");
+                    r.otherCpuPercent(), r.ok() ? "ok" : "FAILED");
         }
         BenchSummary.lines(results).forEach(out::println);
         for (BenchResult r : results) {
@@ -50,15 +50,13 @@ public final class BenchReport {
     /** The results as a Markdown table (what docs/performance.md shows), then the problems, if any. */
     public static void markdown(PrintWriter out, List<BenchResult> results) {
         out.println("| scenario | entries/s | MB/s | primary writes/s | QUACK lag p50 / p99 ms | WAN copies/entry "
-                + "| WAN B / payload B | resends | CPU % (primary, mirror; other) | fresh page µs "
-                + "| delivered, digests |");
-        out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + "| WAN B / payload B | resends | CPU % (primary, mirror; other) | delivered, digests |");
+        out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (BenchResult r : results) {
-            out.printf(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %.0f / %.0f | %.3f | %.3f | %d | %.0f, %.0f; %.0f "
-                            + "| %.2f | %s |%n",
+            out.printf(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %.0f / %.0f | %.3f | %.3f | %d | %.0f, %.0f; %.0f | %s |%n",
                     r.scenario().label(), r.entriesPerS(), r.mbPerS(), r.primaryEntriesPerS(), r.lagP50Ms(),
                     r.lagP99Ms(), r.wanCopiesPerEntry(), r.wanBytesPerPayloadByte(), r.resends(),
-                    r.primaryCpuPercent(), r.mirrorCpuPercent(), r.otherCpuPercent(), r.pageTouchMicros(),
+                    r.primaryCpuPercent(), r.mirrorCpuPercent(), r.otherCpuPercent(),
                     r.ok() ? r.delivered() + "/" + r.committed() + ", equal" : "FAILED");
         }
         List<String> ratios = BenchSummary.lines(results);

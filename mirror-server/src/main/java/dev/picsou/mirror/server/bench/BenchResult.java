@@ -37,16 +37,13 @@ import java.util.Map;
  * @param problems               what failed, in words (empty when all is well)
  * @param primaryCpuByThread     the primary process's CPU over the window by thread group ({@link ThreadCpu}), in
  *                               percent of one core, largest first
- * @param pageTouchMicros        median CPU microseconds the machine charged per page used for the first time over
- *                               the window ({@link FreshPageProbe}; -1 when unknown): when it differs between
- *                               scenarios, so does the price of every page their sites write
  */
 public record BenchResult(BenchScenario scenario, double entriesPerS, double primaryEntriesPerS, double lagP50Ms,
                           double lagP99Ms, double writeP50Ms, double writeP99Ms, double wanCopiesPerEntry,
                           double wanBytesPerPayloadByte, long resends, double cpuPercent, double primaryCpuPercent,
                           double mirrorCpuPercent, double otherCpuPercent, double gatedPercent, long committed, long delivered,
                           boolean deliveryOk, boolean digestsMatch, List<String> problems,
-                          Map<String, Double> primaryCpuByThread, double pageTouchMicros) {
+                          Map<String, Double> primaryCpuByThread) {
 
     public BenchResult {
         problems = List.copyOf(problems);
@@ -56,7 +53,7 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
     /** A scenario that did not run (or not to its window): no figures, failed with {@code problem}. */
     static BenchResult notRun(BenchScenario scenario, String problem) {
         return new BenchResult(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
-                List.of(problem), Map.of(), -1);
+                List.of(problem), Map.of());
     }
 
     /** Payload megabytes (10^6) made durable on the mirror per second. */
@@ -107,7 +104,6 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
         m.put("primary_cpu_ms_per_entry", round(primaryCpuMsPerEntry(), 3));
         m.put("mirror_cpu_percent", round(mirrorCpuPercent, 1));
         m.put("other_cpu_percent", round(otherCpuPercent, 1));
-        m.put("page_touch_us", round(pageTouchMicros, 2));
         m.put("gated_percent", round(gatedPercent, 1));
         m.put("committed", committed);
         m.put("delivered", delivered);

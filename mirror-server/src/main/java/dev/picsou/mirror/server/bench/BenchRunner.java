@@ -74,7 +74,6 @@ public final class BenchRunner {
     private final DataHeadroom headroom;
     private boolean pinned;
     private ChildMirror child;
-    private FreshPageProbe pageProbe;
 
     /** {@code progress} gets one line per second of every scenario, or null for none. */
     public BenchRunner(Settings settings, PrintStream progress) {
@@ -91,7 +90,6 @@ public final class BenchRunner {
         boolean anyMirrored = scenarios.stream().anyMatch(BenchScenario::mirrored);
         child = settings.separateMirror() && anyMirrored ? ChildMirror.launch(settings.childHeapBytes()) : null;
         try {
-            pageProbe = startPageProbe();
             if (!settings.jitWarmup().isZero() && !scenarios.isEmpty()) {
                 BenchScenario first = scenarios.get(0);
                 BenchScenario w = new BenchScenario("picsou", first.senders(), first.receivers(), first.entryBytes(),
@@ -116,9 +114,6 @@ public final class BenchRunner {
                 results.add(result);
             }
         } finally {
-            if (pageProbe != null) {
-                pageProbe.close();
-            }
             if (child != null) {
                 child.close();
             }
@@ -127,16 +122,6 @@ public final class BenchRunner {
             }
         }
         return results;
-    }
-
-    /** The machine's price of fresh pages, sampled through the run; null (figures -1) where it cannot run. */
-    private FreshPageProbe startPageProbe() {
-        try {
-            return FreshPageProbe.start(FreshPageProbe.DEFAULT_PERIOD_MILLIS);
-        } catch (IOException | RuntimeException e) {
-            say("  (no fresh-page probe: " + e + ")");
-            return null;
-        }
     }
 
     private BenchResult runAndClean(BenchScenario s, Path dir, Path mirrorDir) throws InterruptedException {
@@ -295,8 +280,7 @@ public final class BenchRunner {
                 machineCpu, primaryCpu, mirrorCpu, otherCpu,
                 100.0 * (after.gatedNanos - before.gatedNanos) / (after.nanos - before.nanos),
                 committed, v.delivered, v.deliveryOk, v.digestsMatch, problems,
-                ThreadCpu.percentByGroup(before.threads, after.threads, after.nanos - before.nanos),
-                pageProbe == null ? -1 : pageProbe.medianMicros(before.nanos, after.nanos));
+                ThreadCpu.percentByGroup(before.threads, after.threads, after.nanos - before.nanos));
     }
 
     private record Verification(long delivered, long payloadBytes, boolean deliveryOk, boolean digestsMatch) {
