@@ -73,8 +73,9 @@ public class MirrorStateMachine extends BaseStateMachine {
      * story (kill -9 included): the store is its last flush, a consistent prefix of the applied batches, never below
      * the latest snapshot (the snapshot's checkpoint flushed it there, and a store found older than the checkpoint is
      * replaced by it at startup); Ratis replays its log from that snapshot and the batches at or below the store's
-     * {@code lastAppliedIndex} are skipped, the rest applied again. What the WAL cost: with it, writing each entry
-     * into fresh page-cache pages took a fifth of a saturated bench mirror's CPU (docs/performance.md).
+     * {@code lastAppliedIndex} are skipped, the rest applied again. What the WAL cost: its copies into fresh
+     * page-cache pages took 22% of a saturated bench mirror's CPU where fresh pages were dear (docs/performance.md).
+     * A reader that opens the directory from the side must {@link #flushStore} first.
      */
     static final StoreOptions STORE_OPTIONS = StoreOptions.defaults().withRederivable(true);
     private static final int CHECKPOINTS_KEPT = 3;
