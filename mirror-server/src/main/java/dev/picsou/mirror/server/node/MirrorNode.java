@@ -174,16 +174,11 @@ public final class MirrorNode implements AutoCloseable {
      */
     public void flushLocalStore() {
         EpochRuntime rt = runtime;
-        if (rt == null) {
-            return;
-        }
-        if (rt.primary != null) {
+        MirrorStateMachine mirror = rt == null ? null : rt.mirrorStateMachine();
+        if (rt != null && rt.primary != null) {
             rt.primary.stateMachine().flushHookStore();
-        } else {
-            MirrorStateMachine sm = rt.mirrorStateMachine();
-            if (sm != null) {
-                sm.flushStore();
-            }
+        } else if (mirror != null) {
+            mirror.flushStore();
         }
     }
 
