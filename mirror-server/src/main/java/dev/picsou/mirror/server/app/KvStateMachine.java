@@ -59,14 +59,16 @@ import org.slf4j.LoggerFactory;
  * replica stops applying rather than leave a hole); restart the node to recover. Never throws.
  *
  * <h2>Crash story (kill -9, power loss)</h2>
- * The data of an entry and its {@code lastAppliedIndex} are in one atomic batch, so after any crash the store is
- * exactly the state after some index {@code L} (see {@link MirrorStore}'s crash story; batches are not fsynced,
- * so a power loss may move {@code L} back, never leave it inconsistent). On restart Ratis re-applies every entry
- * after its latest snapshot index {@code S}: entries with index {@code <= L} are skipped (their effect is in the
- * store; {@code lastApplied} still advances), later ones are applied. If {@code S > L} (the store lost a tail the
- * snapshot covers, or the snapshot was installed from the leader) the store is rebuilt from the snapshot file
- * first, since Ratis may have purged the entries up to {@code S}. {@link #takeSnapshot} fsyncs the store's WAL and
- * the snapshot file before reporting {@code S}, the one point where Ratis is allowed to forget entries.
+ * The store writes no WAL ({@link #STORE_OPTIONS}): the Raft log is the durable record and the store is its apply.
+ * The data of an entry and its {@code lastAppliedIndex} are in one batch and the column families flush atomically,
+ * so after any crash, kill -9 included, the store is its last flush: exactly the state after some index {@code L}.
+ * On restart Ratis re-applies every entry after its latest snapshot index {@code S}: entries with index
+ * {@code <= L} are skipped (their effect is in the store; {@code lastApplied} still advances), later ones are
+ * applied. {@link #takeSnapshot} flushes the store before it reports {@code S}, the one point where Ratis is
+ * allowed to forget entries, so {@code L >= S} unless the snapshot was installed from the leader; then
+ * ({@code S > L}) the store is rebuilt from the snapshot file first. Until the replay has passed {@code L} the store
+ * is ahead of {@link #getLastAppliedTermIndex()} ({@link #isReplaying()}); a reader that opens the directory from the
+ * side must wait for the replay and close (or snapshot) the state machine first.
  *
  * <h2>Snapshots</h2>
  * One file {@code snapshot.<term>_<index>} (and its {@code .md5}) in this state machine's
@@ -83,6 +85,13 @@ import org.slf4j.LoggerFactory;
 public class KvStateMachine extends BaseStateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
+    /**
+     * Rederivable (no WAL, atomic flushes): every write is the apply of a committed Raft entry, so the apply path
+     * writes each entry once, to a memtable, not a second time to a WAL. What the WAL cost: its copies into fresh
+     * page-cache pages were the largest part of a saturated bench primary's apply where fresh pages were dear
+     * (docs/performance.md).
+     */
+    public static final StoreOptions STORE_OPTIONS = StoreOptions.defaults().withRederivable(true);
     private static final Pattern TMP_SNAPSHOT = Pattern.compile("snapshot\\.\\d+_\\d+"
             + Pattern.quote(KvSnapshotFile.TMP_SUFFIX));
 
@@ -100,9 +109,9 @@ public class KvStateMachine extends BaseStateMachine {
     /** Set by the first storage failure: every later apply fails with it. */
     private volatile RuntimeException failure;
 
-    /** A state machine whose store lives in {@code storeDirectory}, opened with {@link StoreOptions#defaults()}. */
+    /** A state machine whose store lives in {@code storeDirectory}, opened with {@link #STORE_OPTIONS}. */
     public KvStateMachine(Path storeDirectory) {
-        this(storeDirectory, StoreOptions.defaults());
+        this(storeDirectory, STORE_OPTIONS);
     }
 
     public KvStateMachine(Path storeDirectory, StoreOptions storeOptions) {
@@ -286,6 +295,16 @@ public class KvStateMachine extends BaseStateMachine {
     /** The digest of this replica's {@code kv} state with the metadata of the same instant. */
     public StateDigest digest() {
         return requireStore().kv().digest();
+    }
+
+    /**
+     * Whether the store holds entries after {@link #getLastAppliedTermIndex()}: true after a restart while Ratis
+     * replays entries the store already held, false once the replay passed them (and in steady state, where the
+     * store is exactly the state at the applied index). May read true for an instant during an apply.
+     */
+    public boolean isReplaying() {
+        TermIndex applied = getLastAppliedTermIndex();
+        return metadata.lastAppliedIndex() > (applied == null ? RaftLog.INVALID_LOG_INDEX : applied.getIndex());
     }
 
     /** Where the store lives. */

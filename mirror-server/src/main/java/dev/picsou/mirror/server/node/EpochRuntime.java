@@ -182,6 +182,16 @@ public final class EpochRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this node's application state is exactly the state at the seq its hook metadata reports. Always on a
+     * mirror (one store holds both). On a primary, once the KV state machine has applied every entry the hook store
+     * numbered and is not replaying entries its store already held: after a restart the two stores come back at
+     * their own last flushes (neither writes a WAL) and agree again once Ratis has replayed its log.
+     */
+    boolean stateSettled() {
+        return primary == null || (primary.stateMachine().innerHasApplied() && !kv.isReplaying());
+    }
+
     MirrorStateMachine mirrorStateMachine() {
         return mirror == null ? null : mirror.stateMachine();
     }

@@ -186,11 +186,14 @@ public final class MirrorNode implements AutoCloseable {
         long deadline = System.nanoTime() + SEAL_WAIT.toNanos();
         while (true) {
             Optional<HookMetadata> m = localMetadata();
-            if (m.isPresent() && m.get().isSealed()) {
+            boolean sealed = m.isPresent() && m.get().isSealed();
+            if (sealed && rt.stateSettled()) {
                 return m.get().sealedSeq();
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IOException("node " + node.id() + " has not applied the seal of epoch " + rt.state.epoch()
+                throw new IOException("node " + node.id() + (sealed
+                        ? " is sealed but its application has not replayed its Raft log up to the seal"
+                        : " has not applied the seal of epoch " + rt.state.epoch())
                         + " after " + SEAL_WAIT + " (is it far behind its leader?)");
             }
             sleep(20);

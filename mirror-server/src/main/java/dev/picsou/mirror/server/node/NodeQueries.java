@@ -131,17 +131,22 @@ final class NodeQueries {
         return m;
     }
 
-    /** {@code /digest}: the state's digest and the seq it reflects ({@code consistent} false if writes moved it). */
+    /**
+     * {@code /digest}: the state's digest and the seq it reflects ({@code consistent} false if writes moved the seq
+     * meanwhile, or if the state was not settled at that seq, see {@link EpochRuntime#stateSettled()}).
+     */
     Map<String, Object> digest() {
         long before = node.localMetadata().map(HookMetadata::stateSeq).orElse(-1L);
+        boolean settled = settled();
         StateDigest d = liveStateStore().kv().digest();
+        settled &= settled();
         long after = node.localMetadata().map(HookMetadata::stateSeq).orElse(-1L);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", node.node.id());
         m.put("site", node.site.id());
         m.put("epoch", node.state().epoch());
         m.put("seq", after);
-        m.put("consistent", before == after);
+        m.put("consistent", before == after && settled);
         m.put("pairs", d.pairCount());
         m.put("sha256", d.hex());
         return m;
@@ -287,6 +292,11 @@ final class NodeQueries {
         info.put("bytes", m.totalBytes());
         info.put("created_at", m.createdAt().toString());
         return info;
+    }
+
+    private boolean settled() {
+        EpochRuntime rt = node.runtime();
+        return rt != null && rt.stateSettled();
     }
 
     private MirrorStore liveStateStore() {

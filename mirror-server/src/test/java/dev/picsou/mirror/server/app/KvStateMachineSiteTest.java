@@ -110,6 +110,7 @@ class KvStateMachineSiteTest {
             awaitConvergence(site, expectedState(runs), CONVERGE);
             KvStateMachine restarted = kv(site, follower);
             assertThat(restarted.skippedEntries()).as("entries replayed below the store's index").isPositive();
+            assertThat(restarted.isReplaying()).as("the replay passed the store's index").isFalse();
             assertThat(restarted.appliedEntries()).as("entries written while it was down").isPositive();
             assertThat(restarted.snapshotsLoaded()).isZero();
         }

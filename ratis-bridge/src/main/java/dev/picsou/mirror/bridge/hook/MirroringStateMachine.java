@@ -144,6 +144,22 @@ public final class MirroringStateMachine
     }
 
     /**
+     * Whether the inner state machine has applied every entry up to the hook store's {@code lastAppliedIndex} (the
+     * last entry numbered, or the seal). False after a restart until Ratis' replay passes that index: the hook store
+     * and an inner store without a WAL each come back at their own last flush. A reader of the inner's state that
+     * trusts the hook's seq (a digest, a rewind from the seal) must wait for it. False before initialize.
+     */
+    public boolean innerHasApplied() {
+        PrimaryHookStore s = hookStore;
+        if (s == null) {
+            return false;
+        }
+        long numbered = s.metadata().lastAppliedIndex();
+        TermIndex applied = inner.getLastAppliedTermIndex();
+        return applied != null ? applied.getIndex() >= numbered : numbered < 0;
+    }
+
+    /**
      * Flushes the hook store, which writes no WAL, so that a reader opening its directory from the side (a
      * lost-writes export of a sealed site) sees everything numbered so far. No-op before initialize.
      */

@@ -122,6 +122,11 @@ class MirroringStateMachineSealTest {
 
     /** Stops the three replicas together and starts them again on the same directories. */
     private void restartTheSite() {
+        restartTheSite(null);
+    }
+
+    /** As {@link #restartTheSite()}, each user state machine holding the apply of {@code held} (if not null). */
+    private void restartTheSite(ByteString held) {
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int k = i;
@@ -129,9 +134,47 @@ class MirroringStateMachineSealTest {
         }
         stops.forEach(CompletableFuture::join);
         for (int i = 0; i < 3; i++) {
+            sites.startPrimary(i, held);
+        }
+        sites.east.awaitLeader();
+    }
+
+    @Test
+    void afterARestartTheHookIsSealedAtOnceButSaysItsInnerStateMachineIsBehindUntilTheReplayPassesTheSeal()
+            throws Exception {
+        sites = new TwoSites(dir, p -> { }, DurabilityPolicy.async());
+        for (int i = 0; i < 3; i++) {
             sites.startPrimary(i);
         }
         sites.east.awaitLeader();
+        RaftClient client = sites.eastClient();
+        TwoSites.write(client, 1, N, 0);
+        long sealIndex = seal(client).getLogIndex();
+        assertEveryReplicaSealedAtNOnceItApplied(sealIndex);
+        for (int i = 0; i < 3; i++) {
+            assertThat(sites.primaries[i].stateMachine().innerHasApplied()).as("replica %d before the restart", i)
+                    .isTrue();
+        }
+
+        // No snapshot: the user state machines replay the whole log, and each is held at entry 5 of it.
+        restartTheSite(ByteString.copyFromUtf8("key5=value5"));
+        for (int i = 0; i < 3; i++) {
+            int k = i;
+            await().atMost(WAIT).until(() -> sites.inner[k].count() == 4);
+            assertThat(hook(i).isSealed()).as("replica %d: its hook store came back sealed", i).isTrue();
+            assertThat(sites.primaries[i].stateMachine().innerHasApplied())
+                    .as("replica %d: its user state machine has replayed 4 of %d entries", i, N).isFalse();
+        }
+        for (CountingStateMachine sm : sites.inner) {
+            sm.releaseHold();
+        }
+
+        for (int i = 0; i < 3; i++) {
+            int k = i;
+            await().atMost(WAIT).until(() -> sites.primaries[k].stateMachine().innerHasApplied());
+            assertThat(sites.inner[i].count()).as("replica %d once it says so", i).isEqualTo(N);
+        }
+        assertEveryReplicaSealedAtNOnceItApplied(sealIndex);
     }
 
     @Test

@@ -73,7 +73,15 @@ final class TwoSites implements AutoCloseable {
     }
 
     void startPrimary(int i) {
+        startPrimary(i, null);
+    }
+
+    /** Starts primary replica {@code i} with its user state machine holding the apply of {@code held} (if not null). */
+    void startPrimary(int i, ByteString held) {
         inner[i] = new CountingStateMachine();
+        if (held != null) {
+            inner[i].holdApplyOf(held);
+        }
         observed[i] = Collections.synchronizedList(new ArrayList<>());
         List<Entry> seen = observed[i];
         primaries[i] = PrimaryHook.builder()

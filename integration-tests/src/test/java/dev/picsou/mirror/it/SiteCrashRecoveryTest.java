@@ -1,5 +1,6 @@
 package dev.picsou.mirror.it;
 
+import static dev.picsou.mirror.it.TestDeployment.A;
 import static dev.picsou.mirror.it.TestDeployment.B;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,11 +16,12 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The mirror store writes no WAL: the mirror's Raft log is its durable record. Every mirror node killed with SIGKILL
- * at once loses whatever its store had not flushed, and must come back by applying its Raft log again, to the same
- * entries and digests as the primary, and go on mirroring.
+ * No store of either site writes a WAL: the primary's KV store and hook store, and the mirror's store, are each the
+ * apply of their site's Raft log, which is the durable record. Every node of a site killed with SIGKILL at once loses
+ * whatever its stores had not flushed, and must come back by applying its Raft log again, to the same entries and
+ * digests as the other site, and go on mirroring.
  */
-class MirrorCrashRecoveryTest {
+class SiteCrashRecoveryTest {
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
@@ -27,23 +29,33 @@ class MirrorCrashRecoveryTest {
     @Test
     @Timeout(300)
     void aMirrorSiteKilledWithSigkillAppliesItsRaftLogAgainAndMirrorsEveryEntry() throws Exception {
+        killAndRecover(B, "mirror");
+    }
+
+    @Test
+    @Timeout(300)
+    void aPrimarySiteKilledWithSigkillAppliesItsRaftLogAgainAndMirrorsEveryEntry() throws Exception {
+        killAndRecover(A, "kv");
+    }
+
+    private void killAndRecover(String site, String storeDirName) throws Exception {
         try (TestDeployment d = TestDeployment.create(dir).startAll()) {
             Path config = d.configFile();
             Cli.Result load = Cli.json(config, "kv", "load", "--count", "300", "--in-flight", "20");
             assertThat(load.exitCode()).as(load.toString()).isZero();
             long seq = SnapshotAndRestoreTest.awaitCommonSeq(d);
             assertThat(seq).isGreaterThanOrEqualTo(300);
-            for (NodeProcess b : d.site(B)) {
-                assertThat(walBytes(d.config().node(b.id()).dataDir()))
-                        .as("%s: the mirror store writes no WAL records", b.id()).isLessThan(4096);
+            for (NodeProcess n : d.site(site)) {
+                assertThat(walBytes(d.config().node(n.id()).dataDir(), storeDirName))
+                        .as("%s: its %s store writes no WAL records", n.id(), storeDirName).isLessThan(4096);
             }
 
-            d.kill9(B);
-            for (NodeProcess b : d.site(B)) {
-                b.start();
+            d.kill9(site);
+            for (NodeProcess n : d.site(site)) {
+                n.start();
             }
-            for (NodeProcess b : d.site(B)) {
-                b.awaitUp();
+            for (NodeProcess n : d.site(site)) {
+                n.awaitUp();
             }
 
             assertThat(SnapshotAndRestoreTest.awaitCommonSeq(d)).as(d.logTails(30)).isEqualTo(seq);
@@ -63,10 +75,10 @@ class MirrorCrashRecoveryTest {
         }
     }
 
-    /** Bytes in the RocksDB WAL files ({@code NNNNNN.log}) of every mirror store under {@code dataDir}. */
-    private static long walBytes(Path dataDir) throws IOException {
+    /** Bytes in the RocksDB WAL files ({@code NNNNNN.log}) of every store named {@code storeDirName} in dataDir. */
+    private static long walBytes(Path dataDir, String storeDirName) throws IOException {
         try (Stream<Path> walk = Files.walk(dataDir)) {
-            return walk.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("mirror"))
+            return walk.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals(storeDirName))
                     .filter(p -> p.getFileName().toString().matches("\\d+\\.log"))
                     .mapToLong(p -> {
                         try {
