@@ -78,7 +78,8 @@ class SiteCrashRecoveryTest {
     /** Bytes in the RocksDB WAL files ({@code NNNNNN.log}) of every store named {@code storeDirName} in dataDir. */
     private static long walBytes(Path dataDir, String storeDirName) throws IOException {
         try (Stream<Path> walk = Files.walk(dataDir)) {
-            return walk.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals(storeDirName))
+            return walk.filter(p -> p.getParent() != null
+                            && p.getParent().getFileName().toString().equals(storeDirName))
                     .filter(p -> p.getFileName().toString().matches("\\d+\\.log"))
                     .mapToLong(p -> {
                         try {
