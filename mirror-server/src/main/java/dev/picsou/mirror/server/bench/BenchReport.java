@@ -53,7 +53,8 @@ public final class BenchReport {
                 + "| WAN B / payload B | resends | CPU % (primary, mirror; other) | delivered, digests |");
         out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (BenchResult r : results) {
-            out.printf(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %.0f / %.0f | %.3f | %.3f | %d | %.0f, %.0f; %.0f | %s |%n",
+            out.printf(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %.0f / %.0f | %.3f | %.3f | %d | %.0f, %.0f; %.0f "
+                            + "| %s |%n",
                     r.scenario().label(), r.entriesPerS(), r.mbPerS(), r.primaryEntriesPerS(), r.lagP50Ms(),
                     r.lagP99Ms(), r.wanCopiesPerEntry(), r.wanBytesPerPayloadByte(), r.resends(),
                     r.primaryCpuPercent(), r.mirrorCpuPercent(), r.otherCpuPercent(),

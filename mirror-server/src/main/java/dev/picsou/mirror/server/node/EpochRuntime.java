@@ -192,6 +192,15 @@ public final class EpochRuntime implements AutoCloseable {
         return primary == null || (primary.stateMachine().innerHasApplied() && !kv.isReplaying());
     }
 
+    /** Flushes the store this epoch's hook keeps without a WAL: the primary's hook store, or the mirror's store. */
+    void flushLocalStore() {
+        if (primary != null) {
+            primary.stateMachine().flushHookStore();
+        } else {
+            mirror.stateMachine().flushStore();
+        }
+    }
+
     MirrorStateMachine mirrorStateMachine() {
         return mirror == null ? null : mirror.stateMachine();
     }

@@ -3,7 +3,6 @@ package dev.picsou.mirror.server.node;
 import com.codahale.metrics.MetricFilter;
 import com.codahale.metrics.MetricRegistry;
 import dev.picsou.mirror.bridge.hook.ControlCommand;
-import dev.picsou.mirror.bridge.hook.MirrorStateMachine;
 import dev.picsou.mirror.config.DeploymentConfig;
 import dev.picsou.mirror.config.NodeConfig;
 import dev.picsou.mirror.config.SiteConfig;
@@ -174,11 +173,8 @@ public final class MirrorNode implements AutoCloseable {
      */
     public void flushLocalStore() {
         EpochRuntime rt = runtime;
-        MirrorStateMachine mirror = rt == null ? null : rt.mirrorStateMachine();
-        if (rt != null && rt.primary != null) {
-            rt.primary.stateMachine().flushHookStore();
-        } else if (mirror != null) {
-            mirror.flushStore();
+        if (rt != null) {
+            rt.flushLocalStore();
         }
     }
 

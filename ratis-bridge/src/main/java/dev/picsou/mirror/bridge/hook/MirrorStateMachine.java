@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * are drained in seq order; a later seq goes to the pending set. All of it, with the metadata ({@code durableSeq},
  * last applied term/index), is ONE batch to a store without a WAL ({@link #STORE_OPTIONS}): the mirror's Raft log is
  * the durable record and a lost tail is re-applied on restart. After the commit the {@link MirrorApplyListener} hears
- * every seq of the batch and the new durable prefix. Nothing is thrown: failures complete the future exceptionally, and a failed store write stops this
- * replica from applying (broken) until a restart re-applies from the store's last index.
+ * every seq of the batch and the new durable prefix. Nothing is thrown: failures complete the future exceptionally,
+ * and a failed store write stops this replica from applying (broken) until a restart re-applies from the store's last
+ * index.
  *
  * <h2>Snapshots</h2>
  * A snapshot is a RocksDB checkpoint of the whole mirror store (KV state, entry log, pending set, metadata) in
