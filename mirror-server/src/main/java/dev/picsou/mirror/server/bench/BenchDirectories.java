@@ -16,10 +16,11 @@ import java.util.Optional;
  * The bench's temporary data directories and what a killed run left of them.
  *
  * <p>A run deletes its directories when it ends, on an exception and on a signal (shutdown hook), but not when it
- * is killed outright ({@code kill -9}, the kernel's out-of-memory killer): then gigabytes stay behind, in
- * {@code /dev/shm} memory for the mirror. Every directory a run creates therefore carries an owner file naming the
- * run's process (pid and start time), and a run starting later deletes the directories whose owner is gone. A
- * directory without an owner file, or whose owner still runs, is never touched.
+ * is killed outright ({@code kill -9}, the kernel's out-of-memory killer): then gigabytes stay behind (in memory
+ * when they are in {@code /dev/shm}, the mirror's default place until 2026-12-06). Every directory a run creates
+ * therefore carries an owner file naming the run's process (pid and start time), and a run starting later deletes
+ * the directories whose owner is gone. A directory without an owner file, or whose owner still runs, is never
+ * touched.
  */
 public final class BenchDirectories {
     /** The owner file inside every directory a run creates: {@code <pid> <start time, epoch ms or -1>}. */

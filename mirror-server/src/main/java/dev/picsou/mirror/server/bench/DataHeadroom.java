@@ -11,9 +11,9 @@ import java.util.Locale;
  * How much room the bench's data directories have left, and when a scenario must stop for lack of it.
  *
  * <p>A scenario's data grows for as long as it runs: every replica of both sites keeps its Raft log, the mirror's
- * entry log and the state. At 1 MiB entries on 7+7 replicas that is about a gigabyte a second, and the mirror's
- * default place, {@code /dev/shm}, is memory: filling it leaves the kernel to kill a process (a run of 7+7 at 1 MiB
- * did, the bench itself among them). The room of a directory is its file system's usable space, and for a
+ * entry log and the state. At 1 MiB entries on 7+7 replicas that is about a gigabyte a second. A full disk fails
+ * the sites' writes; a full tmpfs ({@code --mirror-dir /dev/shm/...}) is memory, and filling it leaves the kernel
+ * to kill a process (a run of 7+7 at 1 MiB did, the bench itself among them). The room of a directory is its file system's usable space, and for a
  * {@code tmpfs} also the machine's available memory ({@code MemAvailable} of {@code /proc/meminfo}) less what the
  * bench's JVMs may still add to their heaps (a 7+7 run at 1 MiB grew both to 5 GB).
  *

@@ -144,9 +144,9 @@ public final class BenchCommand implements Callable<Integer> {
     private Path dir;
 
     @Option(names = "--mirror-dir", paramLabel = "DIR",
-            description = "Where the mirror site keeps its data: another file system than the primary's stands for "
-                    + "the mirror's own machine (default: a fresh directory under /dev/shm when it is a writable "
-                    + "directory, else under --dir). 'same' keeps it under --dir.")
+            description = "Where the mirror site keeps its data (must not exist yet; default: under --dir, on the "
+                    + "primary's file system; 'same' says so). A tmpfs such as /dev/shm/NAME keeps it in memory, "
+                    + "which on some VMs makes the primary's writes dearer (docs/performance.md).")
     private String mirrorDir;
 
     @Option(names = "--json", description = "Print one JSON object {\"scenarios\": [...]} on stdout.")
@@ -193,7 +193,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean temporary = dir == null;
         Path base = temporary ? BenchDirectories.create(TEMP, TEMP_PREFIX) : Files.createDirectories(dir);
         Path mirrorBase = mirrorBase();
-        // An interrupted run must not leave gigabytes in /dev/shm (memory) or the temporary directory.
+        // An interrupted run must not leave gigabytes in the temporary directory or in --mirror-dir.
         Thread cleanup = new Thread(() -> {
             if (mirrorBase != null && !mirrorBase.startsWith(base)) {
                 deleteQuietly(mirrorBase);
@@ -316,26 +316,21 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The mirror's data directory (a fresh one), or null for the primary's. */
     private Path mirrorBase() throws IOException {
-        if ("same".equals(mirrorDir)) {
+        if (mirrorDir == null || "same".equals(mirrorDir)) {
             return null;
         }
-        if (mirrorDir != null) {
-            Path p = Path.of(mirrorDir);
-            if (Files.exists(p)) {
-                throw new ParameterException(spec.commandLine(), "--mirror-dir " + p + " already exists; give a new"
-                        + " path");
-            }
-            return Files.createDirectories(p);
+        Path p = Path.of(mirrorDir);
+        if (Files.exists(p)) {
+            throw new ParameterException(spec.commandLine(), "--mirror-dir " + p + " already exists; give a new"
+                    + " path");
         }
-        if (Files.isDirectory(SHM) && Files.isWritable(SHM)) {
-            return BenchDirectories.create(SHM, SHM_PREFIX);
-        }
-        return null;
+        return Files.createDirectories(p);
     }
 
     /** Deletes what runs killed outright (kill -9, the out-of-memory killer) left in the default directories. */
     private void removeAbandonedRuns() {
         List<BenchDirectories.Removed> removed = new ArrayList<>(BenchDirectories.removeAbandoned(TEMP, TEMP_PREFIX));
+        // Until 2026-12-06 the mirror's data went to /dev/shm by default: a killed run of then left memory behind.
         removed.addAll(BenchDirectories.removeAbandoned(SHM, SHM_PREFIX));
         for (BenchDirectories.Removed r : removed) {
             System.err.printf(java.util.Locale.ROOT, "bench: deleted %s (%,d MiB), left by a run that was killed%n",

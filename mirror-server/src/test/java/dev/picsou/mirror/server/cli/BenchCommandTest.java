@@ -94,7 +94,7 @@ class BenchCommandTest {
         try {
             code = run("bench", "--protocols", "none,picsou", "--senders", "3", "--duration", "1", "--warmup", "0",
                     "--json", "--quiet", "--no-pin", "--jit", JitMode.current().toString(), "--dir",
-                    dir.resolve("data").toString(), "--mirror-dir", dir.resolve("mirror").toString());
+                    dir.resolve("data").toString());
         } finally {
             System.clearProperty("picsou.bench.minRoomMiB");
         }
