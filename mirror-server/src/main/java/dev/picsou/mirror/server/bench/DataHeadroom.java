@@ -13,9 +13,10 @@ import java.util.Locale;
  * <p>A scenario's data grows for as long as it runs: every replica of both sites keeps its Raft log, the mirror's
  * entry log and the state. At 1 MiB entries on 7+7 replicas that is about a gigabyte a second. A full disk fails
  * the sites' writes; a full tmpfs ({@code --mirror-dir /dev/shm/...}) is memory, and filling it leaves the kernel
- * to kill a process (a run of 7+7 at 1 MiB did, the bench itself among them). The room of a directory is its file system's usable space, and for a
- * {@code tmpfs} also the machine's available memory ({@code MemAvailable} of {@code /proc/meminfo}) less what the
- * bench's JVMs may still add to their heaps (a 7+7 run at 1 MiB grew both to 5 GB).
+ * to kill a process (a run of 7+7 at 1 MiB did, the bench itself among them). The room of a directory is its file
+ * system's usable space, and for a {@code tmpfs} also the machine's available memory ({@code MemAvailable} of
+ * {@code /proc/meminfo}) less what the bench's JVMs may still add to their heaps (a 7+7 run at 1 MiB grew both to
+ * 5 GB).
  *
  * <p>{@link Guard} turns samples of the room into a decision: stop once the room left is below a floor
  * ({@link #floorBytes}) plus what the last interval consumed, three times over (the load stops, the stream drains,

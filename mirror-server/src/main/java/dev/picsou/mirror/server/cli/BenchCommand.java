@@ -330,7 +330,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** Deletes what runs killed outright (kill -9, the out-of-memory killer) left in the default directories. */
     private void removeAbandonedRuns() {
         List<BenchDirectories.Removed> removed = new ArrayList<>(BenchDirectories.removeAbandoned(TEMP, TEMP_PREFIX));
-        // Until 2026-12-06 the mirror's data went to /dev/shm by default: a killed run of then left memory behind.
+        // Before 2026-12-06 the mirror's data went to /dev/shm by default: such a run, killed, left memory behind.
         removed.addAll(BenchDirectories.removeAbandoned(SHM, SHM_PREFIX));
         for (BenchDirectories.Removed r : removed) {
             System.err.printf(java.util.Locale.ROOT, "bench: deleted %s (%,d MiB), left by a run that was killed%n",
