@@ -30,14 +30,15 @@ import org.apache.ratis.util.LifeCycle;
 /**
  * A tiny user state machine for the hook tests: counts the transactions it applies and keeps an order-sensitive
  * hash of their payloads; snapshots both to one file ({@link SimpleStateMachineStorage}), so chunk-mode installs
- * and restarts work like a real application's. {@link #holdApplyOf} stops the apply thread at one entry, so that
- * later entries reach the log but not the state machine until {@link #releaseHold()}.
+ * and restarts work like a real application's. {@link #holdApplyOf} and {@link #holdApplyOfEntry} stop the apply
+ * thread at one entry, so that later entries reach the log but not the state machine until {@link #releaseHold()}.
  */
 final class CountingStateMachine extends BaseStateMachine {
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final AtomicInteger reinitializations = new AtomicInteger();
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile ByteString heldPayload;
+    private volatile long heldEntry;
     private long count;
     private long hash;
 
@@ -85,7 +86,7 @@ final class CountingStateMachine extends BaseStateMachine {
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         ByteString data = entry.getStateMachineLogEntry().getLogData();
-        if (data.equals(heldPayload)) {
+        if (data.equals(heldPayload) || count() + 1 == heldEntry) {
             awaitRelease();
         }
         byte[] payload = data.toByteArray();
@@ -107,6 +108,15 @@ final class CountingStateMachine extends BaseStateMachine {
      */
     void holdApplyOf(ByteString payload) {
         heldPayload = payload;
+    }
+
+    /**
+     * As {@link #holdApplyOf}, for the transaction that would bring {@link #count()} to {@code n}. A position rather
+     * than a payload, for tests that hold a replay: a client's async writes reach the log in the order they were sent
+     * only if no leader change made it retry them (Ratis retries them concurrently, so out of order).
+     */
+    void holdApplyOfEntry(long n) {
+        heldEntry = n;
     }
 
     void releaseHold() {

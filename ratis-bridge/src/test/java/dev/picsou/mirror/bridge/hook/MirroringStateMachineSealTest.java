@@ -122,11 +122,11 @@ class MirroringStateMachineSealTest {
 
     /** Stops the three replicas together and starts them again on the same directories. */
     private void restartTheSite() {
-        restartTheSite(null);
+        restartTheSite(0);
     }
 
-    /** As {@link #restartTheSite()}, each user state machine holding the apply of {@code held} (if not null). */
-    private void restartTheSite(ByteString held) {
+    /** As {@link #restartTheSite()}, each user state machine holding the apply of its {@code held}-th entry. */
+    private void restartTheSite(long held) {
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int k = i;
@@ -157,7 +157,7 @@ class MirroringStateMachineSealTest {
         }
 
         // No snapshot: the user state machines replay the whole log, and each is held at entry 5 of it.
-        restartTheSite(ByteString.copyFromUtf8("key5=value5"));
+        restartTheSite(5);
         for (int i = 0; i < 3; i++) {
             int k = i;
             await().atMost(WAIT).until(() -> sites.inner[k].count() == 4);

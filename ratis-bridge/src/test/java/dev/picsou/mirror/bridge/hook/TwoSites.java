@@ -73,15 +73,16 @@ final class TwoSites implements AutoCloseable {
     }
 
     void startPrimary(int i) {
-        startPrimary(i, null);
+        startPrimary(i, 0);
     }
 
-    /** Starts primary replica {@code i} with its user state machine holding the apply of {@code held} (if not null). */
-    void startPrimary(int i, ByteString held) {
+    /**
+     * Starts primary replica {@code i} with its user state machine holding the apply of its {@code heldEntry}-th
+     * transaction (none if 0).
+     */
+    void startPrimary(int i, long heldEntry) {
         inner[i] = new CountingStateMachine();
-        if (held != null) {
-            inner[i].holdApplyOf(held);
-        }
+        inner[i].holdApplyOfEntry(heldEntry);
         observed[i] = Collections.synchronizedList(new ArrayList<>());
         List<Entry> seen = observed[i];
         primaries[i] = PrimaryHook.builder()
