@@ -125,7 +125,7 @@ class MirroringStateMachineSealTest {
         restartTheSite(0);
     }
 
-    /** As {@link #restartTheSite()}, each user state machine holding the apply of its {@code held}-th entry. */
+    /** As {@link #restartTheSite()}, each user state machine held at its {@code held}-th entry (0: none). */
     private void restartTheSite(long held) {
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -160,7 +160,8 @@ class MirroringStateMachineSealTest {
         restartTheSite(5);
         for (int i = 0; i < 3; i++) {
             int k = i;
-            await().atMost(WAIT).until(() -> sites.inner[k].count() == 4);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(sites.inner[k].count())
+                    .as("replica %d: entries its user state machine replayed (%s)", k, raftState(k)).isEqualTo(4));
             assertThat(hook(i).isSealed()).as("replica %d: its hook store came back sealed", i).isTrue();
             assertThat(sites.primaries[i].stateMachine().innerHasApplied())
                     .as("replica %d: its user state machine has replayed 4 of %d entries", i, N).isFalse();
