@@ -2,6 +2,7 @@ package dev.picsou.mirror.server.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.picsou.mirror.bridge.transport.LoopbackPorts;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -53,12 +54,16 @@ final class ChildMirror implements AutoCloseable {
      * bench replaces it, rather than thrash for minutes.
      */
     static ChildMirror launch(long heapBytes) throws IOException {
+        // The two processes draw loopback ports apart: this one the links of both sites and its own Raft servers,
+        // the child its Raft servers; neither sees the other's reservations (LoopbackPorts).
+        System.setProperty(LoopbackPorts.HALF_PROPERTY, "lower");
         List<String> cmd = new ArrayList<>();
         cmd.add(JitMode.javaExecutable());
         String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
         List<String> extraOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         cmd.addAll(FixedHeap.options(extraOptions, heapBytes));
         cmd.addAll(List.of("-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
+                "-D" + LoopbackPorts.HALF_PROPERTY + "=upper",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=" + CommonPool.PARALLELISM,
                 "-Dpicsou.bench.graceMs=" + Long.getLong("picsou.bench.graceMs", 300),
                 "-Dpicsou.bench.ackMs=" + Long.getLong("picsou.bench.ackMs", BenchParams.DEFAULT_ACK_MS),

@@ -35,6 +35,10 @@ import java.util.concurrent.TimeUnit;
  * probe cannot see a port that another caller here was given but has not bound yet (a test JVM once gave one port
  * to a site's Picsou listener and to a Ratis server of the same site, and Ratis exited the JVM on the failed bind).
  * Falls back to kernel-chosen ports when the range below the ephemeral one is too small.
+ *
+ * <p>Two processes that lay out one deployment together (the bench and its mirror process) cannot see each other's
+ * reservations, so each draws from its own half of the range: {@value #HALF_PROPERTY} {@code =lower} or
+ * {@code =upper} (unset: the whole range).
  */
 public final class LoopbackPorts {
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
@@ -47,6 +51,8 @@ public final class LoopbackPorts {
     static final long RESERVED_NANOS = TimeUnit.MINUTES.toNanos(10);
     /** Ports handed out, with when; guarded by itself. */
     private static final Map<Integer, Long> HANDED_OUT = new HashMap<>();
+    /** System property: the half of the range this process draws from, {@code lower} or {@code upper}. */
+    public static final String HALF_PROPERTY = "picsou.loopbackPorts.half";
 
     private LoopbackPorts() {
     }
@@ -56,9 +62,19 @@ public final class LoopbackPorts {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative: " + count);
         }
+        int low = LOWEST;
         int high = ephemeralLow();
-        if (high - LOWEST < MIN_SPAN) {
+        if (high - low < MIN_SPAN) {
             return kernelChosen(count);
+        }
+        String half = System.getProperty(HALF_PROPERTY, "");
+        int middle = low + (high - low) / 2;
+        switch (half) {
+            case "" -> { }
+            case "lower" -> high = middle;
+            case "upper" -> low = middle;
+            default -> throw new IllegalArgumentException(HALF_PROPERTY + " must be 'lower' or 'upper', got '" + half
+                    + "'");
         }
         SplittableRandom random;
         synchronized (SEEDS) {
@@ -72,9 +88,9 @@ public final class LoopbackPorts {
             while (ports.size() < count) {
                 if (++probes > PROBES_PER_PORT * Math.max(1, count)) {
                     throw new UncheckedIOException(new IOException("no " + count + " free loopback ports in ["
-                            + LOWEST + ", " + high + ") after " + (probes - 1) + " probes"));
+                            + low + ", " + high + ") after " + (probes - 1) + " probes"));
                 }
-                int candidate = random.nextInt(LOWEST, high);
+                int candidate = random.nextInt(low, high);
                 if (!ports.contains(candidate) && !HANDED_OUT.containsKey(candidate) && bindable(candidate)) {
                     ports.add(candidate);
                 }

@@ -48,6 +48,25 @@ class LoopbackPortsTest {
         }
     }
 
+    /** The bench's process draws from the lower half and its mirror process from the upper: never the same port. */
+    @Test
+    void twoProcessesOnOppositeHalvesNeverDrawTheSamePort() {
+        assumeTrue(LoopbackPorts.ephemeralLow() - 10_000 >= 10_000, "needs the usual range below the ephemeral one");
+        int middle = 10_000 + (LoopbackPorts.ephemeralLow() - 10_000) / 2;
+        try {
+            System.setProperty(LoopbackPorts.HALF_PROPERTY, "lower");
+            assertThat(LoopbackPorts.free(100)).allSatisfy(p -> assertThat(p).isBetween(10_000, middle - 1));
+            System.setProperty(LoopbackPorts.HALF_PROPERTY, "upper");
+            assertThat(LoopbackPorts.free(100)).allSatisfy(p -> assertThat(p)
+                    .isBetween(middle, LoopbackPorts.ephemeralLow() - 1));
+            System.setProperty(LoopbackPorts.HALF_PROPERTY, "middle");
+            assertThatThrownBy(() -> LoopbackPorts.free(1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(LoopbackPorts.HALF_PROPERTY).hasMessageContaining("'middle'");
+        } finally {
+            System.clearProperty(LoopbackPorts.HALF_PROPERTY);
+        }
+    }
+
     @Test
     void theEphemeralRangeIsReadFromTheKernel() throws Exception {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
