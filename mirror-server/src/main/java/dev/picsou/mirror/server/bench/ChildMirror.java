@@ -52,10 +52,13 @@ final class ChildMirror implements AutoCloseable {
      * Starts the child process (no site yet) with a heap of {@code heapBytes}, fixed and touched ({@link FixedHeap}),
      * where {@code -Dpicsou.bench.childJvmOpts} may choose otherwise. A process out of memory exits at once, and the
      * bench replaces it, rather than thrash for minutes.
+     *
+     * <p>From here on this process draws loopback ports from the lower half of {@link LoopbackPorts}' range (the
+     * links of both sites, its own Raft servers) and the child from the upper half (its Raft servers): neither
+     * sees the other's reservations, so without the split a link port drawn here and not yet bound could be taken
+     * by a Raft server there.
      */
     static ChildMirror launch(long heapBytes) throws IOException {
-        // The two processes draw loopback ports apart: this one the links of both sites and its own Raft servers,
-        // the child its Raft servers; neither sees the other's reservations (LoopbackPorts).
         System.setProperty(LoopbackPorts.HALF_PROPERTY, "lower");
         List<String> cmd = new ArrayList<>();
         cmd.add(JitMode.javaExecutable());
