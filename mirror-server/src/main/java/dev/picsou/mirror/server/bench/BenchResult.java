@@ -1,5 +1,6 @@
 package dev.picsou.mirror.server.bench;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,9 @@ import java.util.Map;
  *                               core (-1 when unknown): above a few percent the machine was shared and the
  *                               figures are noisy
  * @param gatedPercent           share of the window in which the saturating load waited for the stream
+ * @param primaryFaultsPerS      minor page faults of the primary's process per second of the window
+ *                               ({@link PageFaults}; -1 when unknown)
+ * @param mirrorFaultsPerS       ... of the mirror's child process (-1 when unknown or no child)
  * @param committed              entries the primary committed in the run
  * @param delivered              lowest durable seq among the running mirror replicas after the drain
  * @param deliveryOk             every committed entry is durable on every running mirror replica, its entry log
@@ -37,13 +41,16 @@ import java.util.Map;
  * @param problems               what failed, in words (empty when all is well)
  * @param primaryCpuByThread     the primary process's CPU over the window by thread group ({@link ThreadCpu}), in
  *                               percent of one core, largest first
+ * @param windowStart            when the measured window began (null when the scenario did not run), so that what
+ *                               else the machine did can be matched to it
  */
 public record BenchResult(BenchScenario scenario, double entriesPerS, double primaryEntriesPerS, double lagP50Ms,
                           double lagP99Ms, double writeP50Ms, double writeP99Ms, double wanCopiesPerEntry,
                           double wanBytesPerPayloadByte, long resends, double cpuPercent, double primaryCpuPercent,
-                          double mirrorCpuPercent, double otherCpuPercent, double gatedPercent, long committed, long delivered,
+                          double mirrorCpuPercent, double otherCpuPercent, double gatedPercent, double primaryFaultsPerS,
+                          double mirrorFaultsPerS, long committed, long delivered,
                           boolean deliveryOk, boolean digestsMatch, List<String> problems,
-                          Map<String, Double> primaryCpuByThread) {
+                          Map<String, Double> primaryCpuByThread, Instant windowStart) {
 
     public BenchResult {
         problems = List.copyOf(problems);
@@ -52,8 +59,8 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
 
     /** A scenario that did not run (or not to its window): no figures, failed with {@code problem}. */
     static BenchResult notRun(BenchScenario scenario, String problem) {
-        return new BenchResult(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, false,
-                List.of(problem), Map.of());
+        return new BenchResult(scenario, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 0, 0, false, false,
+                List.of(problem), Map.of(), null);
     }
 
     /** Payload megabytes (10^6) made durable on the mirror per second. */
@@ -105,6 +112,9 @@ public record BenchResult(BenchScenario scenario, double entriesPerS, double pri
         m.put("mirror_cpu_percent", round(mirrorCpuPercent, 1));
         m.put("other_cpu_percent", round(otherCpuPercent, 1));
         m.put("gated_percent", round(gatedPercent, 1));
+        m.put("primary_page_faults_per_s", round(primaryFaultsPerS, 0));
+        m.put("mirror_page_faults_per_s", round(mirrorFaultsPerS, 0));
+        m.put("window_start", windowStart == null ? null : windowStart.toString());
         m.put("committed", committed);
         m.put("delivered", delivered);
         m.put("delivery_ok", deliveryOk);

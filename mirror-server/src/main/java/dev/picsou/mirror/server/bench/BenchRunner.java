@@ -279,8 +279,15 @@ public final class BenchRunner {
                 payload == 0 ? 0 : (double) wanBytes / payload, s.mirrored() ? p.resends() : 0,
                 machineCpu, primaryCpu, mirrorCpu, otherCpu,
                 100.0 * (after.gatedNanos - before.gatedNanos) / (after.nanos - before.nanos),
+                perSecond(before.faults, after.faults, seconds), perSecond(before.mirrorFaults, after.mirrorFaults,
+                        seconds),
                 committed, v.delivered, v.deliveryOk, v.digestsMatch, problems,
-                ThreadCpu.percentByGroup(before.threads, after.threads, after.nanos - before.nanos));
+                ThreadCpu.percentByGroup(before.threads, after.threads, after.nanos - before.nanos), before.at);
+    }
+
+    /** The rate of a counter between two readings; -1 when either is unknown. */
+    private static double perSecond(long before, long after, double seconds) {
+        return before < 0 || after < 0 ? -1 : (after - before) / seconds;
     }
 
     private record Verification(long delivered, long payloadBytes, boolean deliveryOk, boolean digestsMatch) {
@@ -382,7 +389,8 @@ public final class BenchRunner {
     }
 
     private record Sample(long nanos, long acked, long durable, long cpuNanos, long mirrorCpuNanos,
-                          long gatedNanos, long machineBusyNanos, ThreadCpu.Snapshot threads) {
+                          long gatedNanos, long machineBusyNanos, ThreadCpu.Snapshot threads, long faults,
+                          long mirrorFaults, java.time.Instant at) {
     }
 
     private Sample sample(PrimarySite p, MirrorHandle m, BenchLoad load) {
@@ -390,7 +398,8 @@ public final class BenchRunner {
         long cpu = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
         return new Sample(System.nanoTime(), load.acked(), m == null ? 0 : m.durableMax(), cpu,
                 child == null ? 0 : child.cpuNanos(), load.gatedNanos(), MachineLoad.busyNanos(),
-                ThreadCpu.take());
+                ThreadCpu.take(), PageFaults.minor(ProcessHandle.current().pid()),
+                child == null ? -1 : PageFaults.minor(child.pid()), java.time.Instant.now());
     }
 
     private void say(String line) {

@@ -50,7 +50,8 @@ final class ChildMirror implements AutoCloseable {
 
     /**
      * Starts the child process (no site yet) with a heap of {@code heapBytes}, fixed and touched ({@link FixedHeap}),
-     * where {@code -Dpicsou.bench.childJvmOpts} may choose otherwise. A process out of memory exits at once, and the
+     * where {@code -Dpicsou.bench.childJvmOpts} may choose otherwise, and glibc's malloc keeping what it frees
+     * ({@link NativeHeap}). A process out of memory exits at once, and the
      * bench replaces it, rather than thrash for minutes.
      *
      * <p>From here on this process draws loopback ports from the lower half of {@link LoopbackPorts}' range (the
@@ -74,8 +75,9 @@ final class ChildMirror implements AutoCloseable {
         cmd.addAll(JitMode.current().jvmOptions());
         cmd.addAll(extraOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MirrorSiteMain.class.getName()));
-        ChildMirror child = new ChildMirror(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start());
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        NativeHeap.applyTo(builder.environment());
+        ChildMirror child = new ChildMirror(builder.start());
         child.awaitRunning();
         return child;
     }

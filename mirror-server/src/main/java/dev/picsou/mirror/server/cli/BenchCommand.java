@@ -12,6 +12,7 @@ import dev.picsou.mirror.server.bench.BenchScenario;
 import dev.picsou.mirror.server.bench.CommonPool;
 import dev.picsou.mirror.server.bench.FixedHeap;
 import dev.picsou.mirror.server.bench.JitMode;
+import dev.picsou.mirror.server.bench.NativeHeap;
 import dev.picsou.mirror.storage.Directories;
 
 import java.io.IOException;
@@ -189,6 +190,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " them only when it starts itself again for --jit): collections that first use heap pages"
                     + " can pause a site past the reorder grace (docs/performance.md, Findings)");
         }
+        if (NativeHeap.missingHere() && !quiet) {
+            System.err.println("bench: this JVM runs with glibc's malloc defaults (the bench sets GLIBC_TUNABLES only"
+                    + " when it starts itself again for --jit): RocksDB's memtables then write into pages the kernel"
+                    + " must find afresh (docs/performance.md, Findings)");
+        }
         removeAbandonedRuns();
         boolean temporary = dir == null;
         Path base = temporary ? BenchDirectories.create(TEMP, TEMP_PREFIX) : Files.createDirectories(dir);
@@ -257,7 +263,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(mode.relaunchCommand(PicsouCli.class.getName(), args));
         cmd.add(1, "-D" + RELAUNCHED + "=true");
         cmd.addAll(2, missingHeapOptions(heapBytes));
-        Process child = new ProcessBuilder(cmd).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).inheritIO();
+        NativeHeap.applyTo(builder.environment());
+        Process child = builder.start();
         Thread stopChild = new Thread(child::destroy, "bench-relaunch-stop");
         Runtime.getRuntime().addShutdownHook(stopChild);
         int code = child.waitFor();

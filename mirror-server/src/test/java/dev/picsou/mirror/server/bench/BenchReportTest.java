@@ -16,8 +16,8 @@ class BenchReportTest {
     private static BenchResult result(String protocol, double mbps, int crashed, double perS, boolean ok) {
         BenchScenario s = new BenchScenario(protocol, 5, 5, 10240, Duration.ZERO, Duration.ofSeconds(1), mbps,
                 mbps > 0 ? 20 : 0, crashed, crashed, 0, 100);
-        return new BenchResult(s, perS, perS, 1, 2, 3, 4, 1, 1.05, 0, 50, 90, 80, 0, 0, 100, 100, ok, ok,
-                ok ? List.of() : List.of("lost an entry"), java.util.Map.of());
+        return new BenchResult(s, perS, perS, 1, 2, 3, 4, 1, 1.05, 0, 50, 90, 80, 0, 0, 100, 2000, 100, 100, ok,
+                ok, ok ? List.of() : List.of("lost an entry"), java.util.Map.of(), java.time.Instant.EPOCH);
     }
 
     @Test
@@ -52,8 +52,8 @@ class BenchReportTest {
     private static BenchResult atRate(String protocol, double rate, double perS, double primaryCpuPercent) {
         BenchScenario s = new BenchScenario(protocol, 5, 5, 10240, Duration.ZERO, Duration.ofSeconds(1), 0, 0, 0, 0,
                 rate, 100);
-        return new BenchResult(s, perS, perS, 1, 2, 3, 4, 1, 1.05, 0, 50, primaryCpuPercent, 80, 0, 0, 100, 100,
-                true, true, List.of(), java.util.Map.of());
+        return new BenchResult(s, perS, perS, 1, 2, 3, 4, 1, 1.05, 0, 50, primaryCpuPercent, 80, 0, 0, 100, 2000, 100,
+                100, true, true, List.of(), java.util.Map.of(), java.time.Instant.EPOCH);
     }
 
     @Test
@@ -86,6 +86,15 @@ class BenchReportTest {
         @SuppressWarnings("unchecked")
         var first = ((List<java.util.Map<String, Object>>) doc.get("scenarios")).get(0);
         assertThat(first).containsEntry("protocol", "picsou").containsEntry("entries_per_s", 200.0)
-                .containsEntry("mb_per_s", 2.048).containsKeys("wan_copies_per_entry", "cpu_percent", "lag_p99_ms");
+                .containsEntry("mb_per_s", 2.048).containsKeys("wan_copies_per_entry", "cpu_percent", "lag_p99_ms")
+                .containsEntry("primary_page_faults_per_s", 100.0).containsEntry("mirror_page_faults_per_s", 2000.0)
+                .containsEntry("window_start", "1970-01-01T00:00:00Z");
+    }
+
+    @Test
+    void aScenarioThatDidNotRunHasNoWindowAndUnknownFaults() {
+        var json = BenchResult.notRun(result("picsou", 200, true).scenario(), "the child died").toJson();
+        assertThat(json).containsEntry("primary_page_faults_per_s", -1.0).containsEntry("window_start", null)
+                .containsEntry("problems", List.of("the child died"));
     }
 }
