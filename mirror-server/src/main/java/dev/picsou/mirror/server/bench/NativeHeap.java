@@ -6,10 +6,10 @@ import java.util.Map;
 /**
  * The bench's JVMs run with glibc's {@code malloc} told to keep the native memory it frees: one arena, blocks up to
  * 32 MiB taken from it rather than mapped on their own, and no trimming. RocksDB allocates its memtables with
- * {@code malloc} (8 MiB blocks for the mirror's 64 MiB memtables, 4 MiB for the KV store's 32 MiB); with glibc's
- * defaults each thread arena gives a flushed memtable's blocks back to the kernel (a heap that becomes wholly free is
- * unmapped, a large free top is trimmed), so every memtable, and every scenario's new stores, wrote into pages the
- * kernel had to find afresh. On a VM that hands freed memory back to its host those are the pages that get dear
+ * {@code malloc}, in blocks of 1 MiB; with glibc's defaults those went back to the kernel when a memtable was flushed
+ * (mapped on their own until the first free raises the threshold, then from thread arenas whose wholly free heaps
+ * are unmapped and whose free tops are trimmed), so every memtable, and every scenario's new stores, wrote into pages
+ * the kernel had to find afresh. On a VM that hands freed memory back to its host those are the pages that get dear
  * (docs/performance.md, Findings). Kept in the process, a flushed memtable's memory is reused by the next one: the
  * process's resident size stops at its high-water mark and the page faults stop with it.
  *
