@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -390,7 +391,7 @@ public final class BenchRunner {
 
     private record Sample(long nanos, long acked, long durable, long cpuNanos, long mirrorCpuNanos,
                           long gatedNanos, long machineBusyNanos, ThreadCpu.Snapshot threads, long faults,
-                          long mirrorFaults, java.time.Instant at) {
+                          long mirrorFaults, Instant at) {
     }
 
     private Sample sample(PrimarySite p, MirrorHandle m, BenchLoad load) {
@@ -399,7 +400,7 @@ public final class BenchRunner {
         return new Sample(System.nanoTime(), load.acked(), m == null ? 0 : m.durableMax(), cpu,
                 child == null ? 0 : child.cpuNanos(), load.gatedNanos(), MachineLoad.busyNanos(),
                 ThreadCpu.take(), PageFaults.minor(ProcessHandle.current().pid()),
-                child == null ? -1 : PageFaults.minor(child.pid()), java.time.Instant.now());
+                child == null ? -1 : PageFaults.minor(child.pid()), Instant.now());
     }
 
     private void say(String line) {

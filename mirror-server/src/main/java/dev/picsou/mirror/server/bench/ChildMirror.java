@@ -40,8 +40,12 @@ final class ChildMirror implements AutoCloseable {
     private volatile long cpuNanos;
     private volatile int leader = -1;
 
-    private ChildMirror(Process process) {
+    /** This process's {@link LoopbackPorts#HALF_PROPERTY} before {@link #launch} set it; restored by {@link #close}. */
+    private final String previousHalf;
+
+    private ChildMirror(Process process, String previousHalf) {
         this.process = process;
+        this.previousHalf = previousHalf;
         this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(this::readLoop, "bench-mirror-reader");
         reader.setDaemon(true);
@@ -57,10 +61,10 @@ final class ChildMirror implements AutoCloseable {
      * <p>From here on this process draws loopback ports from the lower half of {@link LoopbackPorts}' range (the
      * links of both sites, its own Raft servers) and the child from the upper half (its Raft servers): neither
      * sees the other's reservations, so without the split a link port drawn here and not yet bound could be taken
-     * by a Raft server there.
+     * by a Raft server there. {@link #close} gives this process its earlier choice back.
      */
     static ChildMirror launch(long heapBytes) throws IOException {
-        System.setProperty(LoopbackPorts.HALF_PROPERTY, "lower");
+        String previousHalf = System.setProperty(LoopbackPorts.HALF_PROPERTY, "lower");
         List<String> cmd = new ArrayList<>();
         cmd.add(JitMode.javaExecutable());
         String extra = System.getProperty("picsou.bench.childJvmOpts", "").strip();
@@ -77,7 +81,14 @@ final class ChildMirror implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), MirrorSiteMain.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         NativeHeap.applyTo(builder.environment());
-        ChildMirror child = new ChildMirror(builder.start());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException | RuntimeException e) {
+            restoreHalf(previousHalf);
+            throw e;
+        }
+        ChildMirror child = new ChildMirror(process, previousHalf);
         child.awaitRunning();
         return child;
     }
@@ -216,6 +227,16 @@ final class ChildMirror implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        } finally {
+            restoreHalf(previousHalf);
+        }
+    }
+
+    private static void restoreHalf(String previous) {
+        if (previous == null) {
+            System.clearProperty(LoopbackPorts.HALF_PROPERTY);
+        } else {
+            System.setProperty(LoopbackPorts.HALF_PROPERTY, previous);
         }
     }
 
